@@ -1,0 +1,581 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest, DEFAULTS } from "./defaults";
+import { parseDuration, isPrometheusDuration } from "./duration";
+import { ConfigError, UserError } from "./errors";
+import { ConfigMode, Reader } from "./reader";
+import { compareQuantities, isCpuQuantity, isMemoryQuantity } from "./quantity";
+import {
+    CANARY_PROVIDERS,
+    CanaryConfig,
+    CanaryProvider,
+    MIGRATION_PHASES,
+    MigrationConfig,
+    MigrationPhase,
+    NOTIFICATION_TYPES,
+    NotificationConfig,
+    NotificationType,
+    ReleaseConfig,
+    ServiceConfig,
+} from "./types";
+import { isSemVer } from "./versions";
+
+export const PROJECT = "releasectl";
+
+/** Top-level keys of the `releasectl:` namespace (declared in Pulumi.yaml). */
+export const PROJECT_KEYS = [
+    "environment",
+    "namespace",
+    "kubeContext",
+    "renderYamlToDirectory",
+    "prometheusUrl",
+    "notifications",
+    "services",
+] as const;
+
+const SERVICE_KEYS = [
+    "image",
+    "imageDigest",
+    "version",
+    "previousVersion",
+    "rollback",
+    "namespace",
+    "port",
+    "probes",
+    "resources",
+    "replicas",
+    "revisionHistoryLimit",
+    "env",
+    "canary",
+    "migration",
+    "alerts",
+    "notification",
+    "evidence",
+];
+const CANARY_KEYS = [
+    "provider",
+    "interval",
+    "threshold",
+    "maxWeight",
+    "stepWeight",
+    "iterations",
+    "successRateMin",
+    "latencyMaxMs",
+    "progressDeadlineSeconds",
+    "loadTesterUrl",
+    "smokeTest",
+    "smokeTestTimeout",
+    "loadTest",
+    "loadTestTimeout",
+    "host",
+    "ingressClassName",
+];
+const MIGRATION_KEYS = [
+    "command",
+    "downgradeCommand",
+    "phase",
+    "image",
+    "backupCommand",
+    "backoffLimit",
+    "activeDeadlineSeconds",
+    "ttlSecondsAfterFinished",
+    "databaseUrl",
+];
+const ALERT_KEYS = [
+    "errorRatePercent",
+    "latencyP99Ms",
+    "restartsThreshold",
+    "restartWindow",
+    "for",
+    "rateWindow",
+    "runbookUrl",
+    "metrics",
+];
+const METRIC_KEYS = ["requestsTotal", "durationBucket", "statusLabel", "selector"];
+const PROBE_KEYS = ["readinessPath", "livenessPath", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"];
+const EVIDENCE_KEYS = ["ciRun", "review", "securityScan", "performanceReport"];
+const NOTIFICATION_KEYS = ["type", "channel", "username", "address"];
+
+/** DNS-1123 label short enough to take the suffixes Flagger and releasectl add (`-primary`, `-migrate-…`). */
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** An image repository as the distribution reference grammar defines it, without tag or digest. */
+const REPOSITORY =
+    /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const URL = /^https?:\/\/[^\s]+$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const HOSTNAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+
+export interface ParseContext {
+    /** Shown in every message: the stack file, or `pulumi config (stack S)`. */
+    readonly source: string;
+    readonly stack: string;
+    readonly project?: string;
+    readonly mode: ConfigMode;
+    readonly isSecretKey?: (fullKey: string) => boolean;
+}
+
+/**
+ * Turns the `releasectl:*` config values (keys without the namespace) into a ReleaseConfig.
+ * Throws one ConfigError naming the file, key path, value and what is allowed.
+ */
+export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseContext): ReleaseConfig {
+    const project = ctx.project ?? PROJECT;
+    const r = new Reader(ctx.source, ctx.mode, (top) => ctx.isSecretKey?.(`${project}:${top}`) ?? false);
+    const k = (key: string) => `${project}:${key}`;
+
+    for (const key of Object.keys(values)) {
+        if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
+            r.fail(k(key), `unknown key; allowed keys in the ${project} namespace: ${PROJECT_KEYS.join(", ")}`);
+        }
+    }
+
+    const namespace =
+        r.requiredString(values.namespace, k("namespace"), {
+            pattern: NAMESPACE,
+            allowed: "a Kubernetes namespace name (lowercase letters, digits, -), not \"default\"",
+            check: (s) => s !== "default",
+        }) ?? "invalid";
+    const environment = emptyToUndefined(r.string(values.environment, k("environment"), { pattern: /^[a-z0-9-]+$/, allowed: "lowercase letters, digits and -" })) ?? ctx.stack;
+    const kubeContext = emptyToUndefined(r.string(values.kubeContext, k("kubeContext")));
+    const renderYamlToDirectory = emptyToUndefined(r.string(values.renderYamlToDirectory, k("renderYamlToDirectory")));
+    const prometheusUrl = emptyToUndefined(
+        r.string(values.prometheusUrl, k("prometheusUrl"), { check: (s) => s === "" || URL.test(s), allowed: "an http(s) URL" }),
+    );
+
+    const notifications: Record<string, NotificationConfig> = {};
+    const rawNotifications = r.map(values.notifications, k("notifications")) ?? {};
+    for (const [name, raw] of Object.entries(rawNotifications)) {
+        const at = `${k("notifications")}.${name}`;
+        if (!SERVICE_NAME.test(name)) r.fail(at, "is not a valid name: lowercase letters, digits and -, at most 40 characters");
+        const n = r.map(raw, at, NOTIFICATION_KEYS);
+        if (!n) {
+            r.fail(at, "must be a map with type, channel and address");
+            continue;
+        }
+        const type = r.requiredString(n.type, `${at}.type`, {
+            check: (s) => (NOTIFICATION_TYPES as readonly string[]).includes(s),
+            allowed: `one of ${NOTIFICATION_TYPES.join(", ")}`,
+        }) as NotificationType | undefined;
+        const address = r.secret(n.address, `${at}.address`, "notifications", `${k("notifications")}.${name}.address`);
+        notifications[name] = {
+            name,
+            type: type ?? "slack",
+            channel: r.string(n.channel, `${at}.channel`),
+            username: r.string(n.username, `${at}.username`) ?? DEFAULTS.notificationUsername,
+            address: address ?? { kind: "secret", path: `${at}.address` },
+        };
+    }
+
+    const services: ServiceConfig[] = [];
+    const rawServices = r.map(values.services, k("services"));
+    if (!rawServices || Object.keys(rawServices).length === 0) {
+        if (rawServices !== undefined || values.services === undefined) {
+            r.fail(k("services"), "is required: declare at least one service, e.g. services: {web: {image: registry.example.com/web, version: 1.0.0}}");
+        }
+    } else {
+        for (const name of Object.keys(rawServices).sort()) {
+            const service = parseService(r, name, rawServices[name], `${k("services")}.${name}`, namespace, notifications);
+            if (service) services.push(service);
+        }
+    }
+
+    r.throwIfProblems();
+    return {
+        project,
+        stack: ctx.stack,
+        source: ctx.source,
+        environment,
+        namespace,
+        kubeContext,
+        renderYamlToDirectory,
+        prometheusUrl,
+        notifications,
+        services,
+    };
+}
+
+function parseService(
+    r: Reader,
+    name: string,
+    raw: unknown,
+    at: string,
+    stackNamespace: string,
+    notifications: Record<string, NotificationConfig>,
+): ServiceConfig | undefined {
+    if (!SERVICE_NAME.test(name)) {
+        r.fail(at, "is not a valid service name: lowercase letters, digits and -, starting with a letter, at most 40 characters");
+    }
+    const s = r.map(raw, at, SERVICE_KEYS);
+    if (!s) return r.fail(at, "must be a map with at least image and version", raw);
+
+    const repository = r.requiredString(s.image, `${at}.image`, {
+        pattern: REPOSITORY,
+        allowed: "an image repository without tag or digest, e.g. registry.example.com/team/app (the tag is the version)",
+        check: (v) => !/@/.test(v) && !/:[^/]*$/.test(v.replace(/^[^/]*:\d+\//, "")),
+    });
+    const digest = r.string(s.imageDigest, `${at}.imageDigest`, { pattern: DIGEST, allowed: "sha256: followed by 64 lowercase hex digits" });
+    const version = r.requiredString(s.version, `${at}.version`, {
+        check: isSemVer,
+        allowed: "a SemVer 2.0 version such as 1.4.2, 2.0.0-rc.1 or 1.4.2+build.7 (no leading v)",
+    });
+    const previousVersion = emptyToUndefined(
+        r.string(s.previousVersion, `${at}.previousVersion`, { check: isSemVer, allowed: "a SemVer 2.0 version such as 1.4.1" }),
+    );
+    const namespace =
+        r.string(s.namespace, `${at}.namespace`, {
+            pattern: NAMESPACE,
+            allowed: "a Kubernetes namespace name, not \"default\"",
+            check: (v) => v !== "default",
+        }) ?? stackNamespace;
+    const port = r.integer(s.port, `${at}.port`, 1, 65535, DEFAULTS.port);
+
+    const p = r.map(s.probes, `${at}.probes`, PROBE_KEYS) ?? {};
+    const pathRule = { pattern: HTTP_PATH, allowed: "an HTTP path starting with /" };
+    const probes = {
+        readinessPath: r.string(p.readinessPath, `${at}.probes.readinessPath`, pathRule) ?? DEFAULTS.probes.readinessPath,
+        livenessPath: r.string(p.livenessPath, `${at}.probes.livenessPath`, pathRule) ?? DEFAULTS.probes.livenessPath,
+        initialDelaySeconds: r.integer(p.initialDelaySeconds, `${at}.probes.initialDelaySeconds`, 0, 3600, DEFAULTS.probes.initialDelaySeconds),
+        periodSeconds: r.integer(p.periodSeconds, `${at}.probes.periodSeconds`, 1, 3600, DEFAULTS.probes.periodSeconds),
+        timeoutSeconds: r.integer(p.timeoutSeconds, `${at}.probes.timeoutSeconds`, 1, 3600, DEFAULTS.probes.timeoutSeconds),
+        failureThreshold: r.integer(p.failureThreshold, `${at}.probes.failureThreshold`, 1, 100, DEFAULTS.probes.failureThreshold),
+    };
+
+    const resources = parseResources(r, s.resources, `${at}.resources`);
+
+    const rep = r.map(s.replicas, `${at}.replicas`, ["min", "max", "targetCpuUtilization"]) ?? {};
+    const min = r.integer(rep.min, `${at}.replicas.min`, 1, 1000, DEFAULTS.replicas.min);
+    const max = r.integer(rep.max, `${at}.replicas.max`, 1, 1000, Math.max(DEFAULTS.replicas.max, min));
+    if (max < min) r.fail(`${at}.replicas.max`, `is not allowed: must be at least replicas.min (${min})`, max);
+    const replicas = {
+        min,
+        max,
+        targetCpuUtilization: r.integer(rep.targetCpuUtilization, `${at}.replicas.targetCpuUtilization`, 1, 100, DEFAULTS.replicas.targetCpuUtilization),
+    };
+
+    const canary = parseCanary(r, s.canary, `${at}.canary`, name, namespace, port, probes.readinessPath);
+    const migration = s.migration === undefined || s.migration === null ? undefined : parseMigration(r, s.migration, `${at}.migration`);
+    const alerts = parseAlerts(r, s.alerts, `${at}.alerts`, name, namespace);
+
+    const notificationNames = Object.keys(notifications);
+    const notification =
+        r.string(s.notification, `${at}.notification`) ?? (notificationNames.length === 1 ? notificationNames[0] : undefined);
+    if (notification === undefined) {
+        r.fail(
+            `${at}.notification`,
+            notificationNames.length === 0
+                ? "is required: declare a target under releasectl:notifications and name it here"
+                : `is required: name one of ${notificationNames.join(", ")}`,
+        );
+    } else if (!notifications[notification]) {
+        r.fail(
+            `${at}.notification`,
+            `names no entry of releasectl:notifications` + (notificationNames.length ? ` (declared: ${notificationNames.join(", ")})` : " (none declared)"),
+            notification,
+        );
+    }
+
+    const e = r.map(s.evidence, `${at}.evidence`, EVIDENCE_KEYS) ?? {};
+    const evidence = Object.fromEntries(
+        EVIDENCE_KEYS.map((key) => [key, emptyToUndefined(r.string(e[key], `${at}.evidence.${key}`))]).filter(([, v]) => v !== undefined),
+    );
+
+    return {
+        name,
+        namespace,
+        image: { repository: repository ?? "invalid", digest },
+        version: version ?? "0.0.0",
+        previousVersion,
+        rollback: r.boolean(s.rollback, `${at}.rollback`, false),
+        port,
+        probes,
+        resources,
+        replicas,
+        revisionHistoryLimit: r.integer(s.revisionHistoryLimit, `${at}.revisionHistoryLimit`, 1, 100, DEFAULTS.revisionHistoryLimit),
+        env: r.stringMap(s.env, `${at}.env`),
+        canary,
+        migration,
+        alerts,
+        notification: notification ?? "",
+        evidence,
+    };
+}
+
+function parseResources(r: Reader, raw: unknown, at: string): ServiceConfig["resources"] {
+    const res = r.map(raw, at, ["requests", "limits"]) ?? {};
+    const amounts = (value: unknown, key: "requests" | "limits") => {
+        const m = r.map(value, `${at}.${key}`, ["cpu", "memory"]) ?? {};
+        const d = DEFAULTS.resources[key];
+        return {
+            cpu: r.string(typeof m.cpu === "number" ? String(m.cpu) : m.cpu, `${at}.${key}.cpu`, { check: isCpuQuantity, allowed: "a CPU quantity such as 250m or 1" }) ?? d.cpu,
+            memory: r.string(m.memory, `${at}.${key}.memory`, { check: isMemoryQuantity, allowed: "a memory quantity such as 256Mi or 1Gi" }) ?? d.memory,
+        };
+    };
+    const requests = amounts(res.requests, "requests");
+    const limits = amounts(res.limits, "limits");
+    for (const kind of ["cpu", "memory"] as const) {
+        const cmp = compareQuantities(requests[kind], limits[kind], kind);
+        if (cmp !== undefined && cmp > 0) {
+            r.fail(`${at}.limits.${kind}`, `is not allowed: must be at least requests.${kind} (${requests[kind]})`, limits[kind]);
+        }
+    }
+    return { requests, limits };
+}
+
+function parseCanary(
+    r: Reader,
+    raw: unknown,
+    at: string,
+    service: string,
+    namespace: string,
+    port: number,
+    readinessPath: string,
+): CanaryConfig {
+    const c = r.map(raw, at, CANARY_KEYS) ?? {};
+    const d = DEFAULTS.canary;
+    const provider = (r.string(c.provider, `${at}.provider`, {
+        check: (s) => (CANARY_PROVIDERS as readonly string[]).includes(s),
+        allowed: `one of ${CANARY_PROVIDERS.join(", ")}`,
+    }) ?? d.provider) as CanaryProvider;
+    const interval = r.string(c.interval, `${at}.interval`, { check: (s) => parseDuration(s) !== undefined, allowed: "a duration such as 30s or 1m" }) ?? d.interval;
+    const intervalSeconds = parseDuration(interval) ?? 60;
+    if (intervalSeconds < 10) r.fail(`${at}.interval`, "is not allowed: Flagger needs an interval of at least 10s", interval);
+    const maxWeight = r.integer(c.maxWeight, `${at}.maxWeight`, 1, 100, d.maxWeight);
+    const stepWeight = r.integer(c.stepWeight, `${at}.stepWeight`, 1, 100, d.stepWeight);
+    if (stepWeight > maxWeight) r.fail(`${at}.stepWeight`, `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);
+    const timeout = (key: string, fallback: string) =>
+        r.string(c[key], `${at}.${key}`, { check: (s) => parseDuration(s) !== undefined, allowed: "a duration such as 30s" }) ?? fallback;
+    const host = r.string(c.host, `${at}.host`, { pattern: HOSTNAME, allowed: "a DNS host name such as shop.example.com" });
+    if (provider === "nginx" && host === undefined) {
+        r.fail(`${at}.host`, "is required for provider nginx: the host name of the Ingress Flagger shifts traffic on");
+    }
+    return {
+        provider,
+        interval,
+        intervalSeconds,
+        threshold: r.integer(c.threshold, `${at}.threshold`, 1, 100, d.threshold),
+        maxWeight,
+        stepWeight,
+        iterations: r.integer(c.iterations, `${at}.iterations`, 1, 1000, d.iterations),
+        successRateMin: r.number(c.successRateMin, `${at}.successRateMin`, 0, 100, d.successRateMin),
+        latencyMaxMs: r.integer(c.latencyMaxMs, `${at}.latencyMaxMs`, 1, 600000, d.latencyMaxMs),
+        progressDeadlineSeconds: r.integer(c.progressDeadlineSeconds, `${at}.progressDeadlineSeconds`, 60, 86400, d.progressDeadlineSeconds),
+        loadTesterUrl: r.string(c.loadTesterUrl, `${at}.loadTesterUrl`, { pattern: URL, allowed: "an http(s) URL" }) ?? d.loadTesterUrl,
+        smokeTest: {
+            command: r.string(c.smokeTest, `${at}.smokeTest`, { check: (s) => s.trim() !== "", allowed: "a shell command" }) ?? defaultSmokeTest(service, namespace, port, readinessPath),
+            timeout: timeout("smokeTestTimeout", d.smokeTestTimeout),
+        },
+        loadTest: {
+            command: r.string(c.loadTest, `${at}.loadTest`, { check: (s) => s.trim() !== "", allowed: "a command" }) ?? defaultLoadTest(service, namespace, port),
+            timeout: timeout("loadTestTimeout", d.loadTestTimeout),
+        },
+        host,
+        ingressClassName: r.string(c.ingressClassName, `${at}.ingressClassName`) ?? d.ingressClassName,
+    };
+}
+
+function parseMigration(r: Reader, raw: unknown, at: string): MigrationConfig | undefined {
+    const m = r.map(raw, at, MIGRATION_KEYS);
+    if (!m) return undefined;
+    const command = r.command(m.command, `${at}.command`) ?? (r.fail(`${at}.command`, "is required: the command that migrates the schema"), undefined);
+    const downgradeCommand =
+        r.command(m.downgradeCommand, `${at}.downgradeCommand`) ??
+        (r.fail(`${at}.downgradeCommand`, "is required: every migration names its downgrade (the command that reverts it), so a rollback is possible"), undefined);
+    const phase = r.requiredString(m.phase, `${at}.phase`, {
+        check: (s) => (MIGRATION_PHASES as readonly string[]).includes(s),
+        allowed: "expand (additive; the previous version still works) or contract (removes what the previous version needs)",
+    }) as MigrationPhase | undefined;
+    const topPath = at.replace(/^[^:]+:/, "");
+    const [topKey] = topPath.split(".");
+    return {
+        command: command ?? [],
+        downgradeCommand: downgradeCommand ?? [],
+        phase: phase ?? "expand",
+        image: r.string(m.image, `${at}.image`, {
+            check: (s) => /^[^\s:@]+(?::[0-9]+\/[^\s:@]+)?(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(s) && /[:@]/.test(s.replace(/^[^/]*:\d+\//, "")),
+            allowed: "a full image reference with a tag or digest, e.g. registry.example.com/team/migrator:1.2.0",
+        }),
+        backupCommand: r.command(m.backupCommand, `${at}.backupCommand`),
+        backoffLimit: r.integer(m.backoffLimit, `${at}.backoffLimit`, 0, 10, DEFAULTS.migration.backoffLimit),
+        activeDeadlineSeconds: r.integer(m.activeDeadlineSeconds, `${at}.activeDeadlineSeconds`, 30, 86400, DEFAULTS.migration.activeDeadlineSeconds),
+        ttlSecondsAfterFinished: r.integer(m.ttlSecondsAfterFinished, `${at}.ttlSecondsAfterFinished`, 0, 2592000, DEFAULTS.migration.ttlSecondsAfterFinished),
+        databaseUrl: r.secret(m.databaseUrl, `${at}.databaseUrl`, topKey, `${at}.databaseUrl`) ?? { kind: "secret", path: `${at}.databaseUrl` },
+    };
+}
+
+function parseAlerts(r: Reader, raw: unknown, at: string, service: string, namespace: string): ServiceConfig["alerts"] {
+    const a = r.map(raw, at, ALERT_KEYS) ?? {};
+    const d = DEFAULTS.alerts;
+    const promDuration = (key: string, fallback: string) =>
+        r.string(a[key], `${at}.${key}`, { check: isPrometheusDuration, allowed: "a Prometheus duration such as 5m" }) ?? fallback;
+    const m = r.map(a.metrics, `${at}.metrics`, METRIC_KEYS) ?? {};
+    const selector = r.string(m.selector, `${at}.metrics.selector`, {
+        check: isSelector,
+        allowed: 'label matchers without braces, e.g. namespace="shop",service="checkout"',
+    });
+    return {
+        errorRatePercent: r.number(a.errorRatePercent, `${at}.errorRatePercent`, 0, 100, d.errorRatePercent),
+        latencyP99Ms: r.integer(a.latencyP99Ms, `${at}.latencyP99Ms`, 1, 600000, d.latencyP99Ms),
+        restartsThreshold: r.integer(a.restartsThreshold, `${at}.restartsThreshold`, 1, 1000, d.restartsThreshold),
+        restartWindow: promDuration("restartWindow", d.restartWindow),
+        for: promDuration("for", d.for),
+        rateWindow: promDuration("rateWindow", d.rateWindow),
+        runbookUrl: r.string(a.runbookUrl, `${at}.runbookUrl`, { pattern: URL, allowed: "an http(s) URL" }) ?? d.runbookUrl,
+        metrics: {
+            requestsTotal: r.string(m.requestsTotal, `${at}.metrics.requestsTotal`, { pattern: METRIC_NAME, allowed: "a metric name" }) ?? d.metrics.requestsTotal,
+            durationBucket: r.string(m.durationBucket, `${at}.metrics.durationBucket`, { pattern: METRIC_NAME, allowed: "a histogram bucket metric name ending in _bucket" }) ?? d.metrics.durationBucket,
+            statusLabel: r.string(m.statusLabel, `${at}.metrics.statusLabel`, { pattern: LABEL_NAME, allowed: "a label name" }) ?? d.metrics.statusLabel,
+            selector: selector ?? defaultMetricSelector(service, namespace),
+        },
+    };
+}
+
+/** Label matchers without braces: `a="x",b=~"y.*"`. */
+function isSelector(text: string): boolean {
+    const matcher = /\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*/y;
+    let pos = 0;
+    let count = 0;
+    while (pos < text.length) {
+        matcher.lastIndex = pos;
+        if (!matcher.test(text)) return false;
+        pos = matcher.lastIndex;
+        count++;
+        if (pos < text.length) {
+            if (text[pos] !== ",") return false;
+            pos++;
+        }
+    }
+    return count > 0;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+    return value === "" ? undefined : value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stack files
+
+/** Top-level keys Pulumi allows in a stack file besides `config`. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+export interface StackFile {
+    readonly path: string;
+    readonly stack: string;
+    /** The whole `config:` map, namespaced keys. */
+    readonly config: Record<string, unknown>;
+}
+
+/** `Pulumi.<stack>.yaml` beside `Pulumi.yaml` in the project directory. */
+export function stackFilePath(projectDir: string, stack: string): string {
+    return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** Lists the stacks that have a stack file in the project directory. */
+export function listStacks(projectDir: string): string[] {
+    try {
+        return fs
+            .readdirSync(projectDir)
+            .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined)
+            .sort();
+    } catch {
+        return [];
+    }
+}
+
+/** Reads and parses a stack file; a missing or malformed file is a UserError naming it. */
+export function readStackFile(projectDir: string, stack: string): StackFile {
+    const file = stackFilePath(projectDir, stack);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        const known = listStacks(projectDir);
+        throw new UserError(
+            `${file}: no such stack file; stack "${stack}" is unknown` +
+                (known.length ? `. Known stacks: ${known.join(", ")} (choose one with --stack)` : `. Create it with: pulumi stack init ${stack}`),
+            "ENOSTACK",
+        );
+    }
+    return parseStackFileText(text, file, stack);
+}
+
+export function parseStackFileText(text: string, file: string, stack: string): StackFile {
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        const line = e.linePos?.[0];
+        throw new UserError(
+            `${file}${line ? `:${line.line}:${line.col}` : ""}: malformed YAML: ${e.message.split("\n")[0]}; fix the syntax and run again`,
+            "EYAML",
+        );
+    }
+    const root = doc.toJS() as unknown;
+    if (root === null || root === undefined) return { path: file, stack, config: {} };
+    if (typeof root !== "object" || Array.isArray(root)) {
+        throw new ConfigError(file, "(top level)", "must be a map with a config: key", root);
+    }
+    for (const key of Object.keys(root)) {
+        if (!STACK_FILE_KEYS.includes(key)) {
+            throw new ConfigError(file, key, `unknown top-level key; a stack file may hold ${STACK_FILE_KEYS.join(", ")}`);
+        }
+    }
+    const config = (root as Record<string, unknown>).config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new ConfigError(file, "config", "must be a map of namespaced keys, e.g. releasectl:services", config);
+    }
+    return { path: file, stack, config: config as Record<string, unknown> };
+}
+
+/** Project name and the defaults Pulumi.yaml declares for project keys (the CLI applies them). */
+export function readProjectDefaults(projectDir: string): { project: string; defaults: Record<string, unknown> } {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new UserError(`${file}: not found; run releasectl in the project directory (the one holding Pulumi.yaml) or pass --cwd`, "ENOPROJECT");
+    }
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+        throw new UserError(`${file}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}`, "EYAML");
+    }
+    const root = (doc.toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> };
+    const project = typeof root.name === "string" ? root.name : PROJECT;
+    const defaults: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(root.config ?? {})) {
+        const full = key.includes(":") ? key : `${project}:${key}`;
+        if (decl !== null && typeof decl === "object" && "default" in (decl as object)) {
+            defaults[full] = (decl as { default: unknown }).default;
+        } else if (decl === null || typeof decl !== "object") {
+            defaults[full] = decl;
+        }
+    }
+    return { project, defaults };
+}
+
+/** Picks the `project:` keys (namespace stripped) out of a namespaced config map. */
+export function projectValues(config: Record<string, unknown>, project: string): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key.startsWith(`${project}:`)) values[key.slice(project.length + 1)] = value;
+    }
+    return values;
+}
+
+/** Loads `Pulumi.<stack>.yaml` of the project in `projectDir` as the CLI would see it, offline. */
+export function loadStack(projectDir: string, stack: string): ReleaseConfig {
+    const { project, defaults } = readProjectDefaults(projectDir);
+    const file = readStackFile(projectDir, stack);
+    const merged = { ...defaults, ...file.config };
+    return parseReleaseConfig(projectValues(merged, project), {
+        source: path.relative(process.cwd(), file.path) || file.path,
+        stack,
+        project,
+        mode: "file",
+    });
+}
