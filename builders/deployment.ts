@@ -1,0 +1,93 @@
+import { ServiceConfig } from "../config/types";
+import { imageReference } from "./image";
+import { ANNOTATIONS, commonLabels, names, selectorLabels } from "./names";
+import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
+import { Manifest } from "./types";
+
+/** Annotations that record the release on the Deployment (rules and `status` read them). */
+export function releaseAnnotations(s: ServiceConfig, environment: string): Record<string, string> {
+    const annotations: Record<string, string> = {
+        [ANNOTATIONS.version]: s.version,
+        [ANNOTATIONS.rollback]: String(s.rollback),
+        [ANNOTATIONS.environment]: environment,
+    };
+    if (s.previousVersion) annotations[ANNOTATIONS.previousVersion] = s.previousVersion;
+    if (s.migration) {
+        annotations[ANNOTATIONS.migrationPhase] = s.migration.phase;
+        annotations[ANNOTATIONS.downgradeCommand] = JSON.stringify(s.migration.downgradeCommand);
+    }
+    for (const [key, value] of Object.entries(s.evidence)) {
+        if (value) annotations[`${ANNOTATIONS.evidencePrefix}${kebab(key)}`] = value;
+    }
+    return annotations;
+}
+
+/**
+ * The workload. No `spec.replicas`: the HPA (and Flagger, through it) owns scaling, and a value
+ * here would fight them under server-side apply.
+ */
+export function buildDeployment(s: ServiceConfig, environment: string): Manifest {
+    const labels = commonLabels(s, "server");
+    const probe = (path: string) => ({
+        httpGet: { path, port: "http" },
+        initialDelaySeconds: s.probes.initialDelaySeconds,
+        periodSeconds: s.probes.periodSeconds,
+        timeoutSeconds: s.probes.timeoutSeconds,
+        failureThreshold: s.probes.failureThreshold,
+    });
+    const env = [
+        { name: "APP_VERSION", value: s.version },
+        ...Object.keys(s.env)
+            .sort()
+            .map((name) => ({ name, value: s.env[name] })),
+    ];
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: {
+            name: names.deployment(s),
+            namespace: s.namespace,
+            labels,
+            annotations: releaseAnnotations(s, environment),
+        },
+        spec: {
+            revisionHistoryLimit: s.revisionHistoryLimit,
+            progressDeadlineSeconds: s.canary.progressDeadlineSeconds,
+            selector: { matchLabels: selectorLabels(s) },
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+            template: {
+                metadata: {
+                    labels,
+                    annotations: { [ANNOTATIONS.version]: s.version },
+                },
+                spec: {
+                    automountServiceAccountToken: false,
+                    securityContext: podSecurityContext(),
+                    terminationGracePeriodSeconds: 30,
+                    containers: [
+                        {
+                            name: s.name,
+                            image: imageReference(s),
+                            imagePullPolicy: "IfNotPresent",
+                            ports: [{ name: "http", containerPort: s.port, protocol: "TCP" }],
+                            env,
+                            readinessProbe: probe(s.probes.readinessPath),
+                            livenessProbe: probe(s.probes.livenessPath),
+                            resources: {
+                                requests: { ...s.resources.requests },
+                                limits: { ...s.resources.limits },
+                            },
+                            securityContext: containerSecurityContext(),
+                            volumeMounts: [TMP_MOUNT],
+                        },
+                    ],
+                    volumes: [TMP_VOLUME],
+                },
+            },
+        },
+    };
+}
+
+function kebab(key: string): string {
+    return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

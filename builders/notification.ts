@@ -1,0 +1,31 @@
+import { NotificationConfig, SECRET_PLACEHOLDER, ServiceConfig } from "../config/types";
+import { commonLabels, names } from "./names";
+import { Manifest, SecretBinding } from "./types";
+
+/** The Secret holding the webhook address; Flagger reads its `address` key. */
+export function buildWebhookSecret(s: ServiceConfig, n: NotificationConfig): { manifest: Manifest; secrets: SecretBinding[] } {
+    return {
+        manifest: {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: names.webhookSecret(s), namespace: s.namespace, labels: commonLabels(s, "notification") },
+            type: "Opaque",
+            stringData: { address: SECRET_PLACEHOLDER },
+        },
+        secrets: [{ path: ["stringData", "address"], secret: n.address }],
+    };
+}
+
+export function buildAlertProvider(s: ServiceConfig, n: NotificationConfig): Manifest {
+    return {
+        apiVersion: "flagger.app/v1beta1",
+        kind: "AlertProvider",
+        metadata: { name: names.alertProvider(s), namespace: s.namespace, labels: commonLabels(s, "notification") },
+        spec: {
+            type: n.type,
+            ...(n.channel ? { channel: n.channel } : {}),
+            username: n.username,
+            secretRef: { name: names.webhookSecret(s) },
+        },
+    };
+}

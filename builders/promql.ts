@@ -1,0 +1,52 @@
+import { ServiceConfig } from "../config/types";
+import { names } from "./names";
+
+/**
+ * PromQL expressions shared by the alert rules, the blue/green metric templates and
+ * `releasectl ship`'s monitoring step, so all three watch the same numbers.
+ */
+
+/** Percentage of 5xx responses over the rate window. */
+export function errorRatePercentExpr(s: ServiceConfig): string {
+    const m = s.alerts.metrics;
+    const w = s.alerts.rateWindow;
+    return (
+        `100 * sum(rate(${m.requestsTotal}{${m.selector},${m.statusLabel}=~"5.."}[${w}]))` +
+        ` / sum(rate(${m.requestsTotal}{${m.selector}}[${w}]))`
+    );
+}
+
+/** p99 request duration in milliseconds over the rate window. */
+export function latencyP99MsExpr(s: ServiceConfig): string {
+    const m = s.alerts.metrics;
+    return `1000 * histogram_quantile(0.99, sum by (le) (rate(${m.durationBucket}{${m.selector}}[${s.alerts.rateWindow}])))`;
+}
+
+/** Pods of the service: the target Deployment's and the Flagger primary's. */
+export function podRegex(s: ServiceConfig): string {
+    return `${s.name}(-primary)?-[a-z0-9]+-[a-z0-9]+`;
+}
+
+export function restartsExpr(s: ServiceConfig): string {
+    return (
+        `max by (pod) (increase(kube_pod_container_status_restarts_total{namespace="${s.namespace}",pod=~"${podRegex(s)}"}[${s.alerts.restartWindow}]))` +
+        ` > ${s.alerts.restartsThreshold}`
+    );
+}
+
+export function crashLoopExpr(s: ServiceConfig): string {
+    return `max by (pod) (kube_pod_container_status_waiting_reason{namespace="${s.namespace}",pod=~"${podRegex(s)}",reason="CrashLoopBackOff"}) > 0`;
+}
+
+/** flagger_canary_status: 0 running, 1 succeeded, 2 failed. */
+export function canaryFailedExpr(s: ServiceConfig): string {
+    return `max(flagger_canary_status{name="${names.canary(s)}",namespace="${s.namespace}"}) > 1`;
+}
+
+export function migrationFailedExpr(s: ServiceConfig): string {
+    return `max(kube_job_status_failed{namespace="${s.namespace}",job_name="${names.migrationJob(s)}"}) > 0`;
+}
+
+export function replicasUnavailableExpr(s: ServiceConfig): string {
+    return `max(kube_deployment_status_replicas_unavailable{namespace="${s.namespace}",deployment="${names.primaryDeployment(s)}"}) > 0`;
+}

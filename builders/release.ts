@@ -1,0 +1,73 @@
+import { ReleaseConfig, ServiceConfig } from "../config/types";
+import { buildAlertProvider, buildWebhookSecret } from "./notification";
+import { buildAutoscaler } from "./autoscaler";
+import { buildCanary, buildMetricTemplates } from "./canary";
+import { buildDeployment } from "./deployment";
+import { buildIngress } from "./ingress";
+import { buildDatabaseSecret, buildMigrationJob } from "./migration";
+import { buildPrometheusRule } from "./alerts";
+import { releaseObject, ReleaseObject, ServiceRelease } from "./types";
+
+/** Pulumi resource names of one service's objects. Long-lived ones never include the version. */
+export const resourceNames = {
+    webhookSecret: (s: ServiceConfig) => `${s.name}-webhook-secret`,
+    alertProvider: (s: ServiceConfig) => `${s.name}-alert-provider`,
+    databaseSecret: (s: ServiceConfig) => `${s.name}-database-secret`,
+    migrationJob: (s: ServiceConfig) => `${s.name}-migrate-${s.version}`,
+    deployment: (s: ServiceConfig) => `${s.name}-deployment`,
+    autoscaler: (s: ServiceConfig) => `${s.name}-autoscaler`,
+    ingress: (s: ServiceConfig) => `${s.name}-ingress`,
+    metricTemplate: (s: ServiceConfig, metric: string) => `${s.name}-${metric}-template`,
+    canary: (s: ServiceConfig) => `${s.name}-canary`,
+    alertRules: (s: ServiceConfig) => `${s.name}-alert-rules`,
+};
+
+/**
+ * Everything one service's release declares, in the order it is applied: secrets and the
+ * notification target, the migration Job, the workload (which waits for the Job), its
+ * autoscaler and ingress, the Canary, and the alert rules.
+ */
+export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): ServiceRelease {
+    const objects: ReleaseObject[] = [];
+    const notification = config.notifications[s.notification];
+    if (notification) {
+        const secret = buildWebhookSecret(s, notification);
+        objects.push(releaseObject(resourceNames.webhookSecret(s), secret.manifest, { secrets: secret.secrets }));
+        objects.push(releaseObject(resourceNames.alertProvider(s), buildAlertProvider(s, notification), { dependsOn: [resourceNames.webhookSecret(s)] }));
+    }
+    const deploymentDependsOn: string[] = [];
+    if (s.migration) {
+        const secret = buildDatabaseSecret(s);
+        objects.push(releaseObject(resourceNames.databaseSecret(s), secret.manifest, { secrets: secret.secrets }));
+        objects.push(
+            releaseObject(resourceNames.migrationJob(s), buildMigrationJob(s), {
+                dependsOn: [resourceNames.databaseSecret(s)],
+                deleteBeforeReplace: true,
+            }),
+        );
+        deploymentDependsOn.push(resourceNames.migrationJob(s));
+    }
+    objects.push(releaseObject(resourceNames.deployment(s), buildDeployment(s, config.environment), { dependsOn: deploymentDependsOn }));
+    objects.push(releaseObject(resourceNames.autoscaler(s), buildAutoscaler(s), { dependsOn: [resourceNames.deployment(s)] }));
+    const canaryDependsOn = [resourceNames.deployment(s), resourceNames.autoscaler(s)];
+    if (s.canary.provider === "nginx") {
+        objects.push(releaseObject(resourceNames.ingress(s), buildIngress(s)));
+        canaryDependsOn.push(resourceNames.ingress(s));
+    }
+    if (s.canary.provider === "kubernetes") {
+        for (const template of buildMetricTemplates(config, s)) {
+            const metric = template.metadata.name.slice(s.name.length + 1);
+            objects.push(releaseObject(resourceNames.metricTemplate(s, metric), template));
+            canaryDependsOn.push(resourceNames.metricTemplate(s, metric));
+        }
+    }
+    if (notification) canaryDependsOn.push(resourceNames.alertProvider(s));
+    objects.push(releaseObject(resourceNames.canary(s), buildCanary(config, s), { dependsOn: canaryDependsOn }));
+    objects.push(releaseObject(resourceNames.alertRules(s), buildPrometheusRule(s)));
+    return { service: s.name, version: s.version, objects };
+}
+
+/** Every service of the stack, sorted by name. */
+export function buildRelease(config: ReleaseConfig): ServiceRelease[] {
+    return config.services.map((s) => buildServiceRelease(config, s));
+}

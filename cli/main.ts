@@ -1,0 +1,68 @@
+import { UserError } from "../config/errors";
+import { Command, CommandContext, UsageError } from "./context";
+
+/**
+ * The command table. Each command's module is loaded only when it runs, so `releasectl render`
+ * never pays for what `status` needs. Nothing here loads @pulumi/pulumi.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
+    render: { summary: "print the Kubernetes objects a stack's release declares (offline)", load: () => require("./commands/render").render },
+};
+
+/** Registers a command (used by each command module's entry in the table above). */
+export function commandNames(): string[] {
+    return Object.keys(COMMANDS);
+}
+
+function usage(): string {
+    const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+    const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+    return `releasectl: release management and rollback for services on Kubernetes
+
+Usage: releasectl <command> [options]   (releasectl <command> --help for details)
+
+Commands:
+${lines.join("\n")}
+
+Exit codes: 0 success, 1 a check or release failed, 2 bad input (nothing was changed).
+`;
+}
+
+/** Runs one command line; returns the exit code. Exit codes are decided here and only here. */
+export async function main(
+    argv: readonly string[],
+    io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
+    const stdout = io.stdout ?? process.stdout;
+    const stderr = io.stderr ?? process.stderr;
+    const debug = argv.includes("--debug");
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+        stdout.write(usage());
+        return name === undefined ? 2 : 0;
+    }
+    if (name === "--version" || name === "version") {
+        stdout.write(`${require("../package.json").version}\n`);
+        return 0;
+    }
+    const entry = COMMANDS[name];
+    if (!entry) {
+        stderr.write(`releasectl: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")} (releasectl --help)\n`);
+        return 2;
+    }
+    const ctx: CommandContext = { argv: rest, cwd: io.cwd ?? process.cwd(), stdout, stderr, env: io.env ?? process.env, debug };
+    try {
+        return await entry.load().run(ctx);
+    } catch (e) {
+        if (e instanceof UserError) {
+            stderr.write(`releasectl ${name}: ${e.message.replace(/^releasectl \S+: /, "")}\n`);
+            if (e instanceof UsageError) stderr.write(`(see releasectl ${name} --help)\n`);
+            if (debug) stderr.write(`${e.stack}\n`);
+            return e.exitCode;
+        }
+        const err = e as Error;
+        stderr.write(`releasectl ${name}: internal error: ${err?.message ?? String(e)}\n`);
+        stderr.write(debug ? `${err?.stack}\n` : "run again with --debug for a stack trace, and report it\n");
+        return 70;
+    }
+}

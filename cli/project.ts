@@ -1,0 +1,53 @@
+import * as fs from "fs";
+import * as path from "path";
+import { UserError } from "../config/errors";
+import { listStacks, loadStack } from "../config/load";
+import { ReleaseConfig, ServiceConfig } from "../config/types";
+import { CommandContext } from "./context";
+
+/** The project directory: `--cwd`, else the nearest folder upward holding Pulumi.yaml. */
+export function projectDir(ctx: CommandContext, cwdOption?: string): string {
+    const start = path.resolve(ctx.cwd, cwdOption ?? ".");
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) break;
+    }
+    throw new UserError(`${start}: no Pulumi.yaml here or in any parent folder; run releasectl inside the project or pass --cwd DIR`, "ENOPROJECT");
+}
+
+/** `--stack`, else $RELEASECTL_STACK, else the project's only stack file. */
+export function resolveStack(dir: string, stackOption: string | undefined, env: NodeJS.ProcessEnv): string {
+    const stack = stackOption ?? env.RELEASECTL_STACK;
+    if (stack !== undefined) {
+        if (!/^[A-Za-z0-9._-]+$/.test(stack)) {
+            throw new UserError(`--stack ${JSON.stringify(stack)}: not a stack name (letters, digits, ., _ and -)`, "ENOSTACK");
+        }
+        return stack;
+    }
+    const stacks = listStacks(dir);
+    if (stacks.length === 1) return stacks[0];
+    throw new UserError(
+        stacks.length === 0
+            ? `${dir}: no Pulumi.<stack>.yaml stack file; create one with pulumi stack init <name>`
+            : `several stacks (${stacks.join(", ")}); choose one with --stack`,
+        "ENOSTACK",
+    );
+}
+
+export function loadProjectStack(ctx: CommandContext, opts: { cwd?: string; stack?: string }): { dir: string; stack: string; config: ReleaseConfig } {
+    const dir = projectDir(ctx, opts.cwd);
+    const stack = resolveStack(dir, opts.stack, ctx.env);
+    return { dir, stack, config: loadStack(dir, stack) };
+}
+
+/** The named service, or a UserError listing the stack's services. */
+export function findService(config: ReleaseConfig, name: string): ServiceConfig {
+    const service = config.services.find((s) => s.name === name);
+    if (!service) {
+        throw new UserError(
+            `${config.source}: releasectl:services has no service "${name}"; services in stack ${config.stack}: ${config.services.map((s) => s.name).join(", ")}`,
+            "ENOSERVICE",
+        );
+    }
+    return service;
+}
