@@ -1,0 +1,3 @@
+export * from "./serviceRelease";
+export * from "./kubernetesObject";
+export * from "./programConfig";

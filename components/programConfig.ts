@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "../config/errors";
+import { parseReleaseConfig, PROJECT_KEYS } from "../config/load";
+import { ReleaseConfig } from "../config/types";
+
+/** Keys declared as `type: object` in Pulumi.yaml: the engine hands them over as JSON. */
+const OBJECT_KEYS = new Set(["notifications", "services"]);
+
+/**
+ * The stack's configuration as the engine hands it to the program, through the same loader as
+ * the command line. A bad value stops the program with the loader's one-line message (a
+ * RunError prints without a stack trace).
+ */
+export function loadProgramConfig(): ReleaseConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+    const values: Record<string, unknown> = {};
+    for (const key of PROJECT_KEYS) {
+        const raw = pulumi.runtime.getConfig(`${project}:${key}`);
+        if (raw === undefined) continue;
+        if (!OBJECT_KEYS.has(key)) {
+            values[key] = raw;
+            continue;
+        }
+        try {
+            values[key] = JSON.parse(raw);
+        } catch {
+            throw new pulumi.RunError(`pulumi config (stack ${stack}): ${project}:${key} is not a map; declare it as a YAML map in Pulumi.${stack}.yaml`);
+        }
+    }
+    try {
+        return parseReleaseConfig(values, {
+            source: `Pulumi.${stack}.yaml`,
+            stack,
+            project,
+            mode: "program",
+            isSecretKey: (key) => isSecret?.(key) ?? false,
+        });
+    } catch (e) {
+        if (e instanceof UserError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+}

@@ -1,0 +1,34 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { loadProgramConfig, ServiceRelease } from "./components";
+
+// One release per service, at the version the stack configuration names. Rolling back is
+// re-applying an earlier configuration (releasectl rollback) and running `pulumi up` again.
+const config = loadProgramConfig();
+
+const provider = new k8s.Provider("kubernetes", {
+    context: config.kubeContext,
+    namespace: config.namespace,
+    // With a directory set, manifests are written there instead of sent to a cluster.
+    renderYamlToDirectory: config.renderYamlToDirectory,
+});
+
+const releases = config.services.map(
+    (service) => new ServiceRelease(service.name, { config, service }, { providers: { kubernetes: provider } }),
+);
+
+/** Per service: version, image, previous version, rollback flag and object names. */
+export const services = Object.fromEntries(
+    releases.map((release, i) => [
+        config.services[i].name,
+        {
+            version: release.version,
+            image: release.image,
+            previousVersion: release.previousVersion,
+            rollback: release.rollback,
+            objects: release.objectNames,
+        },
+    ]),
+);
+export const namespace = config.namespace;
+export const environment = config.environment;
