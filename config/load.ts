@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest, DEFAULTS } from "./defaults";
 import { parseDuration, isPrometheusDuration } from "./duration";
 import { ConfigError, UserError } from "./errors";
-import { ConfigMode, Reader } from "./reader";
+import { closest, ConfigMode, Reader } from "./reader";
 import { compareQuantities, isCpuQuantity, isMemoryQuantity } from "./quantity";
 import {
     CANARY_PROVIDERS,
@@ -130,7 +130,8 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
 
     for (const key of Object.keys(values)) {
         if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
-            r.fail(k(key), `unknown key; allowed keys in the ${project} namespace: ${PROJECT_KEYS.join(", ")}`);
+            const hint = closest(key, PROJECT_KEYS);
+            r.fail(k(key), `unknown key` + (hint ? `; did you mean "${hint}"?` : ";") + ` Allowed keys in the ${project} namespace: ${PROJECT_KEYS.join(", ")}`);
         }
     }
 
@@ -140,7 +141,7 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
             allowed: "a Kubernetes namespace name (lowercase letters, digits, -), not \"default\"",
             check: (s) => s !== "default",
         }) ?? "invalid";
-    const environment = emptyToUndefined(r.string(values.environment, k("environment"), { pattern: /^[a-z0-9-]+$/, allowed: "lowercase letters, digits and -" })) ?? ctx.stack;
+    const environment = emptyToUndefined(r.string(values.environment, k("environment"), { check: (s) => s === "" || /^[a-z0-9-]+$/.test(s), allowed: "lowercase letters, digits and - (empty means the stack name)" })) ?? ctx.stack;
     const kubeContext = emptyToUndefined(r.string(values.kubeContext, k("kubeContext")));
     const renderYamlToDirectory = emptyToUndefined(r.string(values.renderYamlToDirectory, k("renderYamlToDirectory")));
     const prometheusUrl = emptyToUndefined(
@@ -505,10 +506,12 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
 }
 
 export function parseStackFileText(text: string, file: string, stack: string): StackFile {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    // Without pretty errors the yaml library leaves linePos unset; a LineCounter gives the line.
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
-        const line = e.linePos?.[0];
+        const line = lineCounter.linePos(e.pos[0]);
         throw new UserError(
             `${file}${line ? `:${line.line}:${line.col}` : ""}: malformed YAML: ${e.message.split("\n")[0]}; fix the syntax and run again`,
             "EYAML",
@@ -540,9 +543,11 @@ export function readProjectDefaults(projectDir: string): { project: string; defa
     } catch {
         throw new UserError(`${file}: not found; run releasectl in the project directory (the one holding Pulumi.yaml) or pass --cwd`, "ENOPROJECT");
     }
-    const doc = parseDocument(text, { prettyErrors: false });
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: false, lineCounter });
     if (doc.errors.length > 0) {
-        throw new UserError(`${file}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}`, "EYAML");
+        const { line, col } = lineCounter.linePos(doc.errors[0].pos[0]);
+        throw new UserError(`${file}:${line}:${col}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}; fix the syntax and run again`, "EYAML");
     }
     const root = (doc.toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> };
     const project = typeof root.name === "string" ? root.name : PROJECT;

@@ -1,4 +1,4 @@
-import { ConfigError, describeValue } from "./errors";
+import { ConfigError } from "./errors";
 import { SecretValue } from "./types";
 
 /** How the values were obtained: from a stack file (secrets are ciphertexts) or from the engine. */
@@ -145,14 +145,19 @@ export class Reader {
                 return { kind: "secret", path: setCommand, ciphertext };
             }
             // Never echo the value: it is a secret written in plain text.
-            return this.fail(keyPath, `must be a secret, not plain text; ${fix}`, typeof value === "string" ? "<plain text>" : value);
+            return this.fail(keyPath, `must be a secret, not plain text; ${fix}`, hidden(value));
         }
-        if (typeof value !== "string") return this.fail(keyPath, "must be a string secret", describeValue(value));
+        if (typeof value !== "string") return this.fail(keyPath, "must be a string secret", hidden(value));
         if (!this.isSecretKey(topKey)) {
             return this.fail(keyPath, `must be a secret, not plain text; ${fix}`, "<plain text>");
         }
         return { kind: "secret", path: setCommand, plaintext: value };
     }
+}
+
+/** A secret written in plain text is never echoed, whatever its type (a PIN is a number). */
+function hidden(value: unknown): unknown {
+    return value !== null && typeof value === "object" ? value : "<plain text>";
 }
 
 export function isSecureNode(value: unknown): boolean {

@@ -1,0 +1,126 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import { ConfigError, UserError } from "../../config/errors";
+import { listStacks, loadStack } from "../../config/load";
+import { errorOf } from "../helpers/errors";
+import { REPO, removeTempProjects, tempProject } from "../helpers/project";
+
+/** A small valid stack file, as a user would write it. */
+const MINIMAL_STACK = `config:
+  releasectl:namespace: shop
+  releasectl:notifications:
+    releases:
+      type: slack
+      address:
+        secure: v1:c2FsdA==:Y2lwaGVydGV4dA==
+  releasectl:services:
+    web:
+      image: registry.example.com/shop/web
+      version: 1.0.0
+`;
+
+describe("loadStack", () => {
+    after(removeTempProjects);
+
+    describe("the example production stack", () => {
+        it("declares checkout and storefront", () => {
+            expect(loadStack(REPO, "production").services.map((s) => s.name)).to.deep.equal(["checkout", "storefront"]);
+        });
+
+        it("gives checkout a migration and storefront none", () => {
+            const [checkout, storefront] = loadStack(REPO, "production").services;
+            expect(checkout.migration?.phase).to.equal("expand");
+            expect(storefront.migration).to.equal(undefined);
+        });
+
+        it("keeps the webhook address and database URL as ciphertexts", () => {
+            const config = loadStack(REPO, "production");
+            expect(config.notifications.releases.address.ciphertext).to.match(/^v1:/);
+            expect(config.services[0].migration?.databaseUrl.ciphertext).to.match(/^v1:/);
+            expect(config.notifications.releases.address.plaintext).to.equal(undefined);
+        });
+    });
+
+    it("applies Pulumi.yaml's defaults, so a stack without environment uses the stack name", () => {
+        const dir = tempProject({ "Pulumi.staging.yaml": MINIMAL_STACK });
+        const config = loadStack(dir, "staging");
+        expect(config.environment).to.equal("staging");
+        expect(config.kubeContext).to.equal(undefined);
+    });
+
+    it("names the stack file as the source of every config error", () => {
+        const dir = tempProject({ "Pulumi.staging.yaml": MINIMAL_STACK.replace("version: 1.0.0", "version: v1.0.0") });
+        const error = errorOf(() => loadStack(dir, "staging"));
+        expect(error).to.be.instanceOf(ConfigError);
+        expect(error.message).to.match(/Pulumi\.staging\.yaml: releasectl:services\.web\.version = "v1\.0\.0": /);
+    });
+
+    it("lists the stacks that have a stack file", () => {
+        const dir = tempProject({ "Pulumi.staging.yaml": MINIMAL_STACK, "Pulumi.dev.yml": MINIMAL_STACK });
+        expect(listStacks(dir)).to.deep.equal(["dev", "production", "staging"]);
+    });
+
+    describe("a missing stack file", () => {
+        it("is a UserError naming the file and the known stacks", () => {
+            const dir = tempProject();
+            const error = errorOf(() => loadStack(dir, "staging"));
+            expect(error).to.be.instanceOf(UserError);
+            expect(error.message).to.include(`${dir}/Pulumi.staging.yaml: no such stack file; stack "staging" is unknown`);
+            expect(error.message).to.include("Known stacks: production (choose one with --stack)");
+        });
+
+        it("suggests pulumi stack init when there is no stack at all", () => {
+            const dir = tempProject({}, { example: false });
+            expect(errorOf(() => loadStack(dir, "dev")).message).to.include("Create it with: pulumi stack init dev");
+        });
+
+        it("is a UserError when Pulumi.yaml is missing", () => {
+            const error = errorOf(() => loadStack("/nonexistent-releasectl-project", "production"));
+            expect(error).to.be.instanceOf(UserError);
+            expect(error.message).to.include("Pulumi.yaml: not found");
+        });
+    });
+
+    describe("malformed YAML", () => {
+        it("names the file, line and column of a bad flow sequence", () => {
+            const dir = tempProject({ "Pulumi.bad.yaml": "config:\n  releasectl:namespace: shop\n  releasectl:services: [web\n" });
+            const error = errorOf(() => loadStack(dir, "bad"));
+            expect(error).to.be.instanceOf(UserError);
+            expect(error.message).to.match(new RegExp(`^${dir}/Pulumi\\.bad\\.yaml:\\d+:\\d+: malformed YAML: .+; fix the syntax and run again$`));
+        });
+
+        it("points at the line indented with a tab", () => {
+            const dir = tempProject({ "Pulumi.tab.yaml": "config:\n  releasectl:namespace: shop\n\treleasectl:services: {}\n" });
+            expect(errorOf(() => loadStack(dir, "tab")).message).to.include("Pulumi.tab.yaml:3:1: malformed YAML: Tabs are not allowed");
+        });
+
+        it("rejects a key written twice and points at the second", () => {
+            const dir = tempProject({ "Pulumi.dup.yaml": "config:\n  releasectl:namespace: shop\n  releasectl:namespace: web\n" });
+            expect(errorOf(() => loadStack(dir, "dup")).message).to.include("Pulumi.dup.yaml:3:3: malformed YAML: Map keys must be unique");
+        });
+
+        it("names the line of a malformed Pulumi.yaml", () => {
+            const dir = tempProject();
+            fs.writeFileSync(`${dir}/Pulumi.yaml`, "name: releasectl\nconfig:\n  namespace: {type: string\n");
+            expect(errorOf(() => loadStack(dir, "production")).message).to.match(/Pulumi\.yaml:\d+:\d+: malformed YAML: /);
+        });
+
+        it("is one line", () => {
+            const dir = tempProject({ "Pulumi.bad.yaml": "config:\n  releasectl:services: {web: [}\n" });
+            expect(errorOf(() => loadStack(dir, "bad")).message).not.to.include("\n");
+        });
+    });
+
+    describe("stack file structure", () => {
+        it("rejects an unknown top-level key", () => {
+            const dir = tempProject({ "Pulumi.typo.yaml": MINIMAL_STACK.replace("config:", "confg:") });
+            const message = errorOf(() => loadStack(dir, "typo")).message;
+            expect(message).to.include("Pulumi.typo.yaml: confg: unknown top-level key; a stack file may hold config, secretsprovider");
+        });
+
+        it("rejects a config that is a list", () => {
+            const dir = tempProject({ "Pulumi.list.yaml": "config:\n  - releasectl:namespace\n" });
+            expect(errorOf(() => loadStack(dir, "list")).message).to.include("Pulumi.list.yaml: config = a list of 1: must be a map of namespaced keys");
+        });
+    });
+});
