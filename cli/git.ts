@@ -1,0 +1,196 @@
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { UserError } from "../config/errors";
+
+/**
+ * Git at the edge: every call runs the real `git` with an argument list (no shell), in the
+ * given directory, with the caller's environment. Output is parsed from formats chosen with
+ * separators that do not occur in commit messages (\x1e between records, \x1f between fields).
+ */
+
+export interface GitOptions {
+    readonly env?: NodeJS.ProcessEnv;
+    readonly input?: string | Buffer;
+}
+
+/** Bytes of output a single git call may produce (a 1,000-release history is a few MB). */
+const MAX_BUFFER = 512 * 1024 * 1024;
+
+function gitEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+    return {
+        ...(env ?? process.env),
+        // Messages in English so errors can be recognised; never prompt; `git status` must not
+        // take index.lock (other tools may be committing in the same checkout).
+        LC_ALL: "C",
+        GIT_TERMINAL_PROMPT: "0",
+        GIT_OPTIONAL_LOCKS: "0",
+    };
+}
+
+export function gitBuffer(dir: string, args: readonly string[], opts: GitOptions = {}): Buffer {
+    try {
+        return execFileSync("git", ["-C", dir, ...args], {
+            env: gitEnv(opts.env),
+            input: opts.input,
+            maxBuffer: MAX_BUFFER,
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+    } catch (e) {
+        throw gitError(dir, args, e as NodeJS.ErrnoException & { stderr?: Buffer; status?: number });
+    }
+}
+
+export function git(dir: string, args: readonly string[], opts: GitOptions = {}): string {
+    return gitBuffer(dir, args, opts).toString("utf8");
+}
+
+function gitError(dir: string, args: readonly string[], e: NodeJS.ErrnoException & { stderr?: Buffer; status?: number }): Error {
+    if (e.code === "ENOENT") return new UserError("git: command not found; install git (releasectl reads the release history from it)", "ENOGIT");
+    const stderr = (e.stderr?.toString("utf8") ?? "").trim();
+    if (/not a git repository/i.test(stderr)) {
+        return new UserError(`${dir}: not a git repository; run releasectl inside the repository (git init, or pass --repo DIR / --cwd DIR)`, "ENOTGIT");
+    }
+    const bad = /(?:unknown revision|bad revision|ambiguous argument) '([^']+)'/.exec(stderr);
+    if (bad) return new UserError(`${bad[1]}: no such git revision in ${dir}; use a branch, tag or commit that exists (git log --oneline)`, "EBADREF");
+    return new Error(`git ${args.join(" ")} failed in ${dir} (exit ${e.status ?? "?"}): ${stderr.split("\n")[0] ?? ""}`);
+}
+
+/** The repository's top folder; a UserError when `dir` is not inside a repository. */
+export function repoRoot(dir: string, env?: NodeJS.ProcessEnv): string {
+    return path.resolve(git(dir, ["rev-parse", "--show-toplevel"], { env }).trim());
+}
+
+/** The full commit id a ref names, or undefined when it names nothing. */
+export function resolveCommit(dir: string, ref: string, env?: NodeJS.ProcessEnv): string | undefined {
+    try {
+        return git(dir, ["rev-parse", "-q", "--verify", `${ref}^{commit}`], { env }).trim() || undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+export function tagExists(dir: string, tag: string, env?: NodeJS.ProcessEnv): boolean {
+    try {
+        git(dir, ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { env });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Tags matching `prefix*` that are reachable from `ref`. */
+export function reachableTags(dir: string, ref: string, prefix: string, env?: NodeJS.ProcessEnv): string[] {
+    const out = git(dir, ["tag", "--merged", ref, "--list", `${prefix}*`], { env });
+    return out.split("\n").filter((t) => t !== "");
+}
+
+export interface LogCommit {
+    readonly sha: string;
+    readonly parents: readonly string[];
+    readonly author: string;
+    readonly email: string;
+    /** Committer date, ISO 8601: when the commit landed. */
+    readonly date: string;
+    /** The full message (subject, blank line, body). */
+    readonly message: string;
+}
+
+/** Commits of a revision range (`git log` arguments such as `v1.2.0..HEAD`), newest first. */
+export function logCommits(dir: string, revisions: readonly string[], env?: NodeJS.ProcessEnv): LogCommit[] {
+    const out = git(dir, ["log", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%B", ...revisions, "--"], { env });
+    return out
+        .split("\x1e")
+        .filter((r) => r !== "")
+        .map((record) => {
+            const [sha, parents, author, email, date, message] = record.split("\x1f");
+            return { sha, parents: parents.split(" ").filter((p) => p !== ""), author, email, date, message: message.replace(/\n+$/, "") };
+        });
+}
+
+/**
+ * Paths with uncommitted changes (staged or not), limited to `paths` when given. Untracked
+ * files do not count: they change neither a tag nor the history of a tracked file.
+ */
+export function changedPaths(dir: string, paths: readonly string[] = [], env?: NodeJS.ProcessEnv): string[] {
+    const out = git(dir, ["status", "--porcelain=v1", "-z", "--untracked-files=no", "--", ...paths], { env });
+    return out
+        .split("\0")
+        .filter((r) => r.length > 3)
+        .map((r) => r.slice(3));
+}
+
+/** Whether `file` is tracked in the index (committed or staged). */
+export function isTracked(dir: string, file: string, env?: NodeJS.ProcessEnv): boolean {
+    return git(dir, ["ls-files", "--", file], { env }).trim() !== "";
+}
+
+/** An annotated tag on HEAD; the message goes through stdin so any text is safe. */
+export function createAnnotatedTag(dir: string, tag: string, message: string, env?: NodeJS.ProcessEnv): void {
+    git(dir, ["tag", "--annotate", "--cleanup=whitespace", "--file=-", tag, "HEAD"], { env, input: message });
+}
+
+/**
+ * Contents of many blobs with one `git cat-file --batch` process (one process per blob costs
+ * ~2 ms each, which a 1,000-release history cannot afford).
+ */
+export function readBlobs(dir: string, ids: readonly string[], env?: NodeJS.ProcessEnv): Map<string, Buffer> {
+    const unique = [...new Set(ids)];
+    const blobs = new Map<string, Buffer>();
+    if (unique.length === 0) return blobs;
+    const out = gitBuffer(dir, ["cat-file", "--batch"], { env, input: `${unique.join("\n")}\n` });
+    let pos = 0;
+    while (pos < out.length) {
+        const eol = out.indexOf(0x0a, pos);
+        if (eol < 0) break;
+        const header = out.toString("utf8", pos, eol);
+        const [id, type, size] = header.split(" ");
+        if (type === "missing" || size === undefined) {
+            pos = eol + 1;
+            continue;
+        }
+        const length = Number(size);
+        blobs.set(id, out.subarray(eol + 1, eol + 1 + length));
+        pos = eol + 1 + length + 1;
+    }
+    return blobs;
+}
+
+export interface FileCommit {
+    readonly sha: string;
+    readonly date: string;
+    readonly author: string;
+    readonly email: string;
+    readonly subject: string;
+    /** The file's blob in this commit; undefined when the commit deleted it. */
+    readonly blob?: string;
+}
+
+const ZERO_ID = /^0+$/;
+
+/**
+ * Commits that changed `file` along the first-parent line of HEAD (the main line: a merge
+ * counts as the moment its changes landed), oldest first, each with the file's blob id.
+ */
+export function fileHistory(dir: string, file: string, env?: NodeJS.ProcessEnv): FileCommit[] {
+    const out = git(
+        dir,
+        ["log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames", "--format=%x1e%H%x1f%cI%x1f%an%x1f%ae%x1f%s", "HEAD", "--", file],
+        { env },
+    );
+    const commits: FileCommit[] = [];
+    for (const record of out.split("\x1e")) {
+        if (record === "") continue;
+        const newline = record.indexOf("\n");
+        const [sha, date, author, email, subject] = (newline < 0 ? record : record.slice(0, newline)).split("\x1f");
+        // `:100644 100644 <old> <new> M\t<path>`: the new blob is the fourth field.
+        const raw = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t/m.exec(record.slice(newline + 1));
+        const blob = raw && !ZERO_ID.test(raw[1]) ? raw[1] : undefined;
+        commits.push({ sha, date, author, email, subject, blob });
+    }
+    return commits.reverse();
+}
+
+/** Whether HEAD points at a commit (a fresh repository has none). */
+export function hasCommits(dir: string, env?: NodeJS.ProcessEnv): boolean {
+    return resolveCommit(dir, "HEAD", env) !== undefined;
+}
