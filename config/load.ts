@@ -342,14 +342,14 @@ function parseCanary(
         check: (s) => (CANARY_PROVIDERS as readonly string[]).includes(s),
         allowed: `one of ${CANARY_PROVIDERS.join(", ")}`,
     }) ?? d.provider) as CanaryProvider;
-    const interval = r.string(c.interval, `${at}.interval`, { check: (s) => parseDuration(s) !== undefined, allowed: "a duration such as 30s or 1m" }) ?? d.interval;
+    const interval = r.string(c.interval, `${at}.interval`, { check: isFlaggerDuration, allowed: `a duration such as 30s or 1m ${FLAGGER_DURATION_NOTE}` }) ?? d.interval;
     const intervalSeconds = parseDuration(interval) ?? 60;
     if (intervalSeconds < 10) r.fail(`${at}.interval`, "is not allowed: Flagger needs an interval of at least 10s", interval);
     const maxWeight = r.integer(c.maxWeight, `${at}.maxWeight`, 1, 100, d.maxWeight);
     const stepWeight = r.integer(c.stepWeight, `${at}.stepWeight`, 1, 100, d.stepWeight);
     if (stepWeight > maxWeight) r.fail(`${at}.stepWeight`, `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);
     const timeout = (key: string, fallback: string) =>
-        r.string(c[key], `${at}.${key}`, { check: (s) => parseDuration(s) !== undefined, allowed: "a duration such as 30s" }) ?? fallback;
+        r.string(c[key], `${at}.${key}`, { check: isFlaggerDuration, allowed: `a duration such as 30s ${FLAGGER_DURATION_NOTE}` }) ?? fallback;
     const host = r.string(c.host, `${at}.host`, { pattern: HOSTNAME, allowed: "a DNS host name such as shop.example.com" });
     if (provider === "nginx" && host === undefined) {
         r.fail(`${at}.host`, "is required for provider nginx: the host name of the Ingress Flagger shifts traffic on");
@@ -433,6 +433,15 @@ function parseAlerts(r: Reader, raw: unknown, at: string, service: string, names
             selector: selector ?? defaultMetricSelector(service, namespace),
         },
     };
+}
+
+/**
+ * Flagger's CRD checks intervals and webhook timeouts with the pattern `^[0-9]+(m|s)`: whole
+ * seconds or minutes first, so `1h` or `1.5m` would pass Go's parser but fail at apply time.
+ */
+const FLAGGER_DURATION_NOTE = "(whole seconds or minutes first: Flagger's CRD rejects 1h and 1.5m)";
+function isFlaggerDuration(text: string): boolean {
+    return parseDuration(text) !== undefined && /^[0-9]+(m|s)/.test(text);
 }
 
 /** Label matchers without braces: `a="x",b=~"y.*"`. */

@@ -331,6 +331,28 @@ describe("parseReleaseConfig", () => {
             });
         });
 
+        for (const interval of ["1h", "1.5m"]) {
+            it(`rejects the interval ${interval}, which Flagger's CRD does not accept`, () => {
+                expectRejected(valuesWithService({ canary: { interval } }), {
+                    key: "services.web.canary.interval",
+                    value: JSON.stringify(interval),
+                    allowed: "Flagger's CRD rejects 1h and 1.5m",
+                });
+            });
+        }
+
+        it("accepts a compound interval such as 1m30s", () => {
+            expect(serviceConfig({ canary: { interval: "1m30s" } }).canary.intervalSeconds).to.equal(90);
+        });
+
+        it("rejects a webhook timeout in hours", () => {
+            expectRejected(valuesWithService({ canary: { loadTestTimeout: "1h" } }), {
+                key: "services.web.canary.loadTestTimeout",
+                value: '"1h"',
+                allowed: "a duration such as 30s",
+            });
+        });
+
         it("rejects an unknown provider and lists the supported ones", () => {
             expectRejected(valuesWithService({ canary: { provider: "traefik" } }), {
                 key: "services.web.canary.provider",
