@@ -1,0 +1,128 @@
+import * as path from "path";
+import { ConfigError, UserError } from "../../config/errors";
+import { stackFilePath } from "../../config/load";
+import { parseCommandArgs } from "../args";
+import { DECLARATIONS, runChecklist } from "../checklist";
+import { loadChecklistConfig } from "../checklist-config";
+import { formatJson, formatText } from "../checklist-output";
+import { Repository } from "../checklist-repository";
+import { releaseResources } from "../checklist-resources";
+import { Command, CommandContext } from "../context";
+import { readRepository } from "../checklist-git";
+import { loadProjectStack } from "../project";
+import { renderReleases } from "./render";
+
+const USAGE = "releasectl check [--stack NAME] [--service NAME] [--json] [--config FILE] [--no-repo]";
+
+/**
+ * Stack-file keys the loader rejects before any rule can run, and the rule that would have
+ * reported them: bad input still exits 2, but the message points at the checklist item.
+ */
+const RULE_FOR_KEY: readonly [RegExp, string][] = [
+    [/\.migration\.downgradeCommand$/, "migration-reversible"],
+    [/\.migration\.phase$/, "migration-reversible"],
+    [/\.(?:previousV|v)ersion$/, "deployment-version-semver"],
+];
+
+/** `RELEASECTL_NOW` (an ISO 8601 instant) replaces the clock, for tests and freeze rehearsals. */
+function clock(env: NodeJS.ProcessEnv): { now: Date; clock?: string } {
+    const text = env.RELEASECTL_NOW;
+    if (text === undefined || text === "") return { now: new Date() };
+    const t = Date.parse(text);
+    if (Number.isNaN(t) || !/[zZ]|[+-]\d\d:?\d\d$/.test(text)) {
+        throw new UserError(`RELEASECTL_NOW=${JSON.stringify(text)}: not an ISO 8601 instant with offset, e.g. 2025-12-24T18:00:00Z; unset it to use the real clock`, "EUSAGE");
+    }
+    return { now: new Date(t), clock: "RELEASECTL_NOW" };
+}
+
+export const check: Command = {
+    name: "check",
+    summary: "run the release checklist offline: the policy pack's rules on the rendered release, plus git checks",
+    help: `Usage: ${USAGE}
+
+Runs the release checklist before anything changes: every rule of the policy pack (the same
+rules \`pulumi preview --policy-pack policies\` runs) on exactly what \`releasectl render\`
+produces, plus the checks only the repository can answer: the branch is allowed for the stack,
+the working tree is clean (the stack file being released may differ), the version's tag does
+not exist yet, and the changelog has an entry for the version. Needs no cluster, no Pulumi CLI
+and no secrets.
+
+Prints the checklist grouped as pre-release, during and after the release, one line per rule:
+passed, failed (a mandatory rule), advisory (an advisory rule), or not applicable, with the
+rule's name; items only the running release can show say which runtime mechanism covers them.
+
+Options:
+  --stack NAME     stack to check (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
+  --service NAME   only this service's release
+  --config FILE    the pack config (JSON, the file given to pulumi --policy-pack-config):
+                   enforcement levels and settings such as successRateMin, freezeWindows,
+                   allowedRegistries, allowedBranches
+  --json           print the report as JSON (for CI)
+  --no-repo        skip the checks that need git (branch, clean tree, tag)
+  --cwd DIR        project directory (default: the nearest folder holding Pulumi.yaml)
+  --debug          show stack traces on errors
+
+Environment:
+  RELEASECTL_BRANCH  the branch being released when HEAD is detached (CI), e.g. $GITHUB_REF_NAME
+  RELEASECTL_NOW     an ISO 8601 instant to use as the clock (rehearse a freeze window)
+
+Exit codes: 0 no mandatory rule failed (advisories may remain), 1 a mandatory rule failed,
+2 bad input (unknown stack or service, invalid stack file or pack config).
+
+Examples:
+  releasectl check --stack production
+  releasectl check --stack production --service checkout --config policies/config.example.json
+  releasectl check --stack production --json > checklist.json`,
+    async run(ctx: CommandContext): Promise<number> {
+        const { values } = parseCommandArgs(
+            "check",
+            ctx.argv,
+            { stack: { type: "string" }, service: { type: "string" }, json: { type: "boolean" }, config: { type: "string" }, "no-repo": { type: "boolean" } },
+            { min: 0, max: 0, usage: USAGE },
+        );
+        if (values.help) {
+            ctx.stdout.write(`${this.help}\n`);
+            return 0;
+        }
+        const time = clock(ctx.env);
+        const packConfig = loadChecklistConfig(values.config, ctx.cwd, DECLARATIONS);
+        let loaded;
+        try {
+            loaded = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+        } catch (e) {
+            const rule = e instanceof ConfigError ? RULE_FOR_KEY.find(([key]) => key.test(e.keyPath))?.[1] : undefined;
+            if (rule) throw new UserError(`${e instanceof Error ? e.message : String(e)} (checklist rule ${rule})`, "ECONFIG");
+            throw e;
+        }
+        const { dir, stack, config } = loaded;
+        const releases = renderReleases(config, values.service);
+        const services = config.services.filter((s) => values.service === undefined || s.name === values.service);
+        const repository: Repository = values["no-repo"]
+            ? { kind: "skipped" }
+            : ((state) => ("reason" in state ? { kind: "unavailable" as const, reason: state.reason } : { kind: "repository" as const, state }))(readRepository(dir, ctx.env));
+        const report = runChecklist({
+            stack,
+            resources: releaseResources(config, releases),
+            config: packConfig,
+            now: time.now,
+            repository: {
+                repository,
+                config,
+                services,
+                projectDir: dir,
+                stackFile: path.resolve(stackFilePath(dir, stack)),
+                branchOverride: ctx.env.RELEASECTL_BRANCH || undefined,
+            },
+        });
+        const header = {
+            stack,
+            environment: config.environment,
+            services: services.map((s) => ({ name: s.name, version: s.version, rollback: s.rollback })),
+            config: packConfig.source,
+            clock: time.clock,
+            now: time.now,
+        };
+        ctx.stdout.write(values.json ? formatJson(report, header) : formatText(report, header));
+        return report.passed ? 0 : 1;
+    },
+};
