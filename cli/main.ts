@@ -7,6 +7,7 @@ import { Command, CommandContext, UsageError } from "./context";
  */
 const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     render: { summary: "print the Kubernetes objects a stack's release declares (offline)", load: () => require("./commands/render").render },
+    check: { summary: "run the release checklist offline (the policy pack's rules plus git checks)", load: () => require("./commands/check").check },
     next: { summary: "the next version from the conventional commits since the last release tag", load: () => require("./commands/next").next },
     tag: { summary: "create the annotated release tag v<version> on HEAD (never pushes)", load: () => require("./commands/tag").tag },
 };
