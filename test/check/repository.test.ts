@@ -1,0 +1,143 @@
+import { expect } from "chai";
+import { branchPattern, mentionsVersion } from "../../cli/checklist-repository";
+import { parseStatus } from "../../cli/checklist-git";
+import { check, exampleProject, lineOf, Project } from "./project";
+
+describe("repository checks of releasectl check", () => {
+    let project: Project;
+    afterEach(() => project.remove());
+
+    it("fail outside a git repository, saying why and how to skip them", async () => {
+        project = exampleProject({ git: false });
+        const result = await check(project);
+        expect(result.code).to.equal(1);
+        for (const rule of ["repository-branch-allowed", "repository-working-tree-clean", "repository-version-tag-unused"]) {
+            expect(lineOf(result.stdout, rule)).to.match(/^failed/);
+        }
+        expect(result.stdout).to.include("is not inside a git repository").and.include("pass --no-repo");
+    });
+
+    it("are skipped on purpose with --no-repo", async () => {
+        project = exampleProject({ git: false });
+        const result = await check(project, ["--no-repo"]);
+        expect(result.code).to.equal(0);
+        expect(lineOf(result.stdout, "repository-branch-allowed")).to.match(/^not applicable\s+repository-branch-allowed\s+skipped with --no-repo/);
+    });
+
+    it("fail a production release from a feature branch", async () => {
+        project = exampleProject();
+        project.git("checkout", "--quiet", "-b", "feature/faster-checkout");
+        const result = await check(project);
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.include("branch feature/faster-checkout is not allowed for stack production (allowed: main, release/*, hotfix/*)");
+    });
+
+    it("pass a release branch", async () => {
+        project = exampleProject();
+        project.git("checkout", "--quiet", "-b", "release/2.4");
+        expect(lineOf((await check(project)).stdout, "repository-branch-allowed")).to.match(/^passed/);
+    });
+
+    it("fail a detached HEAD unless RELEASECTL_BRANCH names the branch", async () => {
+        project = exampleProject();
+        project.git("checkout", "--quiet", "--detach");
+        expect((await check(project)).stdout).to.include("HEAD is detached");
+        expect(lineOf((await check(project, [], { RELEASECTL_BRANCH: "main" })).stdout, "repository-branch-allowed")).to.match(/^passed/);
+    });
+
+    it("use the allowed branches of the pack config", async () => {
+        project = exampleProject();
+        project.commit("policy.json", JSON.stringify({ "repository-branch-allowed": { allowedBranches: { production: ["trunk"] } } }));
+        expect((await check(project, ["--config", "policy.json"])).stdout).to.include("branch main is not allowed for stack production (allowed: trunk)");
+    });
+
+    it("fail a working tree with an untracked file", async () => {
+        project = exampleProject();
+        project.write("notes.txt", "wip");
+        const result = await check(project);
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.include("the working tree has uncommitted changes (notes.txt)");
+    });
+
+    it("allow the stack file being released to be uncommitted", async () => {
+        project = exampleProject();
+        project.editStack("version: 1.12.0", "version: 1.12.1");
+        expect(lineOf((await check(project)).stdout, "repository-working-tree-clean")).to.match(/^passed/);
+    });
+
+    it("fail a version whose tag already marks another release", async () => {
+        project = exampleProject();
+        project.git("tag", "v1.12.1");
+        project.editStack("version: 1.12.0", "version: 1.12.1");
+        const result = await check(project);
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.include("tag v1.12.1 already exists and marks storefront 1.12.0");
+    });
+
+    it("pass a service whose version's tag marks this very release (the service is unchanged)", async () => {
+        project = exampleProject();
+        project.git("tag", "v2.4.1");
+        expect(lineOf((await check(project)).stdout, "repository-version-tag-unused")).to.match(/^passed/);
+    });
+
+    it("name tags with the pack config's tagFormat", async () => {
+        project = exampleProject();
+        project.commit("policy.json", JSON.stringify({ "repository-version-tag-unused": { tagFormat: "{service}-v{version}" } }));
+        project.git("tag", "storefront-v1.12.1");
+        project.editStack("version: 1.12.0", "version: 1.12.1");
+        expect((await check(project, ["--config", "policy.json"])).stdout).to.include("tag storefront-v1.12.1 already exists and marks storefront 1.12.0");
+    });
+
+    it("advise when the changelog is missing", async () => {
+        project = exampleProject();
+        const result = await check(project);
+        expect(result.code).to.equal(0);
+        expect(lineOf(result.stdout, "repository-changelog-entry")).to.match(/^advisory/);
+        expect(result.stdout).to.include("CHANGELOG.md does not exist");
+    });
+
+    it("pass a changelog with a heading per version", async () => {
+        project = exampleProject();
+        project.commit("CHANGELOG.md", "# Changelog\n\n## checkout 2.4.1\n- orders API\n\n## [1.12.0] - 2026-06-01\n- new front page\n");
+        expect(lineOf((await check(project)).stdout, "repository-changelog-entry")).to.match(/^passed/);
+    });
+
+    it("advise about the version the changelog lacks", async () => {
+        project = exampleProject();
+        project.commit("CHANGELOG.md", "# Changelog\n\n## checkout 2.4.10\n");
+        expect((await check(project)).stdout).to.include("CHANGELOG.md has no heading for checkout 2.4.1");
+    });
+});
+
+describe("repository helpers", () => {
+    it("match branch patterns within one path segment, or across with **", () => {
+        expect(branchPattern("release/*").test("release/2.4")).to.equal(true);
+        expect(branchPattern("release/*").test("release/2.4/fix")).to.equal(false);
+        expect(branchPattern("release/**").test("release/2.4/fix")).to.equal(true);
+        expect(branchPattern("main").test("main-old")).to.equal(false);
+    });
+
+    it("find a version in a heading only as a whole token", () => {
+        expect(mentionsVersion("## [2.4.1] - 2026-06-01", "2.4.1")).to.equal(true);
+        expect(mentionsVersion("## v2.4.1", "2.4.1")).to.equal(true);
+        expect(mentionsVersion("## 2.4.10", "2.4.1")).to.equal(false);
+        expect(mentionsVersion("## 2.4.1-rc.1", "2.4.1")).to.equal(false);
+    });
+
+    it("read branch and changed paths from git status, renames included", () => {
+        const out = [
+            "# branch.oid 0123",
+            "# branch.head release/2.4",
+            "1 .M N... 100644 100644 100644 aaa bbb Pulumi.production.yaml",
+            "2 R. N... 100644 100644 100644 aaa bbb R100 docs/new name.md",
+            "docs/old.md",
+            "? notes.txt",
+            "",
+        ].join("\0");
+        expect(parseStatus(out)).to.deep.equal({ branch: "release/2.4", changed: ["Pulumi.production.yaml", "docs/new name.md", "notes.txt"] });
+    });
+
+    it("read a detached HEAD as no branch", () => {
+        expect(parseStatus("# branch.head (detached)\0").branch).to.equal(undefined);
+    });
+});
