@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     check: { summary: "run the release checklist offline (the policy pack's rules plus git checks)", load: () => require("./commands/check").check },
     next: { summary: "the next version from the conventional commits since the last release tag", load: () => require("./commands/next").next },
     tag: { summary: "create the annotated release tag v<version> on HEAD (never pushes)", load: () => require("./commands/tag").tag },
+    prepare: { summary: "write a service's next version into the stack file (previousVersion recorded, atomic, locked)", load: () => require("./commands/prepare").prepare },
+    rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
+    history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
+    diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
 };
 
 /** Registers a command (used by each command module's entry in the table above). */

@@ -1,0 +1,91 @@
+import { UserError } from "../../config/errors";
+import { readStackFile } from "../../config/load";
+import { parseCommandArgs } from "../args";
+import { Command, CommandContext } from "../context";
+import { projectDir, resolveStack } from "../project";
+import { projectName } from "../stack-config";
+import { readServiceHistory, Release, ServiceHistory } from "../stack-history";
+
+const USAGE = "releasectl history <service> [--stack S] [--json]";
+
+/** The service's history, or a UserError when the service never appears in it. */
+export function serviceHistory(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): ServiceHistory {
+    const project = projectName(dir);
+    const stackFile = readStackFile(dir, stack);
+    const history = readServiceHistory(dir, stack, project, service, env);
+    if (history.releases.length === 0) {
+        const services = stackFile.config[`${project}:services`];
+        const names = services && typeof services === "object" ? Object.keys(services as object) : [];
+        throw new UserError(`${history.file}: service "${service}" has no release in the file's git history; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
+    }
+    return history;
+}
+
+export function historyJson(releases: readonly Release[]): Record<string, unknown>[] {
+    const current = releases[releases.length - 1];
+    return [...releases].reverse().map((r) => ({
+        version: r.version,
+        date: r.date,
+        commit: r.commit,
+        author: r.author,
+        email: r.email,
+        subject: r.subject,
+        rollback: r.rollback,
+        previousVersion: r.previousVersion ?? null,
+        migrationPhase: r.migration?.phase ?? null,
+        current: r === current,
+    }));
+}
+
+export function historyTable(releases: readonly Release[]): string {
+    const current = releases[releases.length - 1];
+    const rows = [...releases].reverse().map((r) => [
+        `${r === current ? "*" : " "} ${r.version}`,
+        r.date.replace("T", " ").replace(/([+-]\d\d:\d\d|Z)$/, " $1"),
+        r.commit.slice(0, 7),
+        r.author,
+        r.rollback ? "rollback" : "",
+        r.migration ? r.migration.phase ?? "?" : "",
+        r.subject,
+    ]);
+    const header = ["  VERSION", "DATE", "COMMIT", "AUTHOR", "ROLLBACK", "MIGRATION", "SUBJECT"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+    return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+}
+
+export const history: Command = {
+    name: "history",
+    summary: "the releases of a service, from the stack file's git history",
+    help: `Usage: ${USAGE}
+
+Lists the releases of one service, newest first, read from the git history of
+Pulumi.<stack>.yaml: a release is a commit (on HEAD's first-parent line) that changed the
+service's version. For each: the version, the commit's date, id and author, whether it was a
+rollback, the migration phase it declared (expand or contract), and the commit subject. * marks
+the current release. These are the versions releasectl rollback --to and releasectl diff accept.
+
+Options:
+  --stack NAME   stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
+  --json         print a JSON array, newest first
+  --cwd DIR      project directory (default: the nearest folder holding Pulumi.yaml)
+  --debug        show stack traces on errors
+
+Examples:
+  releasectl history checkout --stack production
+  releasectl history checkout --json | jq -r '.[1].version'   # the release before the current one`,
+    async run(ctx: CommandContext): Promise<number> {
+        const { values, positionals } = parseCommandArgs("history", ctx.argv, { stack: { type: "string" }, json: { type: "boolean" } }, { min: 1, max: 1, usage: USAGE });
+        if (values.help) {
+            ctx.stdout.write(`${this.help}\n`);
+            return 0;
+        }
+        const dir = projectDir(ctx, values.cwd);
+        const stack = resolveStack(dir, values.stack, ctx.env);
+        const result = serviceHistory(dir, stack, positionals[0], ctx.env);
+        if (values.json) ctx.stdout.write(`${JSON.stringify(historyJson(result.releases), null, 2)}\n`);
+        else ctx.stdout.write(historyTable(result.releases));
+        for (const u of result.unreadable) ctx.stderr.write(`releasectl history: skipped commit ${u.commit.slice(0, 7)}: ${result.file} is not valid YAML there (${u.error})\n`);
+        return 0;
+    },
+};

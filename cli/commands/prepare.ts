@@ -1,0 +1,159 @@
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import * as fs from "fs";
+import * as path from "path";
+import * as semver from "semver";
+import { UserError } from "../../config/errors";
+import { stackFilePath } from "../../config/load";
+import { isSemVer } from "../../config/versions";
+import { parseCommandArgs } from "../args";
+import { Command, CommandContext } from "../context";
+import { parseDuration } from "../../config/duration";
+import { updateFileLocked } from "../lock";
+import { findService, loadProjectStack } from "../project";
+import { parseStackText, projectName } from "../stack-config";
+import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack-edit";
+import { computeNext, nextRequest, VERSION_OPTIONS } from "./next";
+
+const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META]";
+
+/**
+ * The new stack file text: `version` set, `previousVersion` recording the version it replaces,
+ * and no `rollback` mark (a prepared release is a normal, analysed one). Pure.
+ */
+export function prepareEdit(text: string, loc: ServiceLocation, version: string, stack: string): { text: string; from: string } {
+    const service = readService(text, loc);
+    if (service === undefined) throw new UserError(`${loc.file}: no service "${loc.service}"`, "ENOSERVICE");
+    const from = String(service.version);
+    if (!isSemVer(from)) throw new UserError(`${loc.file}: ${loc.project}:services.${loc.service}.version = ${JSON.stringify(from)} is not SemVer; fix it first`, "ECONFIG");
+    const order = semver.compare(version, from);
+    if (order === 0) {
+        throw new UserError(
+            `${loc.service} is at ${from} already` + (version !== from ? ` (${version} differs only in build metadata, which SemVer does not order)` : "") + `; choose a later version (releasectl next)`,
+            "ENOTFORWARD",
+        );
+    }
+    if (order < 0) {
+        throw new UserError(
+            `${loc.service}: ${version} does not move forward from ${from}; going back is a rollback: releasectl rollback ${loc.service} --to ${version} --stack ${stack}`,
+            "ENOTFORWARD",
+        );
+    }
+    let out = setServiceKey(text, loc, "version", version);
+    out = setServiceKey(out, loc, "previousVersion", from, { after: "version" });
+    out = removeServiceKey(out, loc, "rollback", false);
+    return { text: out, from };
+}
+
+export function filePatch(file: string, before: string, after: string): string {
+    return createTwoFilesPatch(file, file, before, after, undefined, undefined, { context: 2, headerOptions: FILE_HEADERS_ONLY });
+}
+
+/** `--lock-timeout 30s` → milliseconds. */
+export function lockTimeout(value: string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    const seconds = parseDuration(value);
+    if (seconds === undefined) throw new UserError(`--lock-timeout ${JSON.stringify(value)}: not a duration; use e.g. 10s or 1m`, "EUSAGE");
+    return seconds * 1000;
+}
+
+export const prepare: Command = {
+    name: "prepare",
+    summary: "write a service's next version into the stack file (previousVersion recorded, atomic, locked)",
+    help: `Usage: ${USAGE}
+
+Writes the version of one service into Pulumi.<stack>.yaml: version becomes VERSION (the image
+tag follows it: the builders tag the image with the version), previousVersion records the
+version it replaces, and a rollback: true mark from an earlier rollback is removed. Only those
+bytes change: comments, key order, quoting and secure: values stay byte for byte.
+
+  auto         the version releasectl next computes from the commits since the last release
+               tag (--repo, --tag-prefix, --strict, --prerelease, --build as in releasectl next;
+               --repo defaults to the project's repository)
+  not forward  a version that is not after the current one in SemVer order (prereleases sort
+               before their release: 2.5.0-rc.1 < 2.5.0) is refused: going back is a rollback,
+               releasectl rollback <service> --to <version>
+
+The result is validated like releasectl render validates the stack (nothing is written when it
+is invalid). The write is atomic (a temporary file renamed over the stack file) and holds
+Pulumi.<stack>.yaml.lock, so two prepare runs at once cannot lose an update.
+
+Options:
+  --stack NAME          stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
+  --dry-run             print the change as a diff, write nothing
+  --lock-timeout D      how long to wait for another run's lock (default 10s)
+  --cwd DIR             project directory (default: the nearest folder holding Pulumi.yaml)
+  --debug               show stack traces on errors
+
+Examples:
+  releasectl prepare checkout 2.5.0 --stack production
+  releasectl prepare checkout auto --dry-run
+  releasectl prepare storefront 1.13.0-rc.1`,
+    async run(ctx: CommandContext): Promise<number> {
+        const { values, positionals } = parseCommandArgs(
+            "prepare",
+            ctx.argv,
+            { ...VERSION_OPTIONS, stack: { type: "string" }, "dry-run": { type: "boolean" }, "lock-timeout": { type: "string" } },
+            { min: 2, max: 2, usage: USAGE },
+        );
+        if (values.help) {
+            ctx.stdout.write(`${this.help}\n`);
+            return 0;
+        }
+        const [serviceName, requested] = positionals;
+        const timeoutMs = lockTimeout(values["lock-timeout"]);
+        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+        findService(config, serviceName);
+        const version = resolveVersion(requested, values, dir, ctx);
+        const file = stackFilePath(dir, stack);
+        const shown = path.relative(ctx.cwd, file) || file;
+        const loc: ServiceLocation = { project: projectName(dir), service: serviceName, file: shown };
+        const edit = (text: string) => {
+            const result = prepareEdit(text, loc, version, stack);
+            parseStackText(dir, stack, result.text, shown);
+            return result;
+        };
+
+        if (values["dry-run"]) {
+            const before = fs.readFileSync(file, "utf8");
+            const { text, from } = edit(before);
+            ctx.stdout.write(filePatch(shown, before, text));
+            ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);
+            return 0;
+        }
+        let from = "";
+        const { after } = await updateFileLocked(
+            file,
+            (text) => {
+                const result = edit(text);
+                from = result.from;
+                return result.text;
+            },
+            { timeoutMs },
+        );
+        const migration = readService(after, loc)?.migration as { phase?: unknown } | undefined;
+        const note =
+            migration?.phase === "contract"
+                ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback runs that downgrade)\n`
+                : "";
+        ctx.stdout.write(
+            `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${note}` +
+                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${shown}; releasectl tag ${version}; pulumi up --stack ${stack}\n`,
+        );
+        return 0;
+    },
+};
+
+function resolveVersion(requested: string, values: Record<string, string | boolean | undefined>, dir: string, ctx: CommandContext): string {
+    if (requested === "auto") {
+        const result = computeNext(nextRequest({ ...values, repo: (values.repo as string | undefined) ?? dir }, ctx.cwd, ctx.env));
+        if (result.version === undefined) {
+            throw new UserError(`auto: nothing to release: ${result.reason}; name the version instead (releasectl prepare <service> <version>)`, "ENORELEASE");
+        }
+        return result.version;
+    }
+    if (!isSemVer(requested)) {
+        const hint = /^v\d/.test(requested) && isSemVer(requested.slice(1)) ? `; drop the leading v: ${requested.slice(1)}` : "; use e.g. 2.5.0, 2.5.0-rc.1 or auto";
+        throw new UserError(`version ${JSON.stringify(requested)}: not a SemVer version${hint}`, "EBADVERSION");
+    }
+    return requested;
+}

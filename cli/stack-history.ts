@@ -1,0 +1,173 @@
+import * as path from "path";
+import { UserError } from "../config/errors";
+import { fileHistory, FileCommit, hasCommits, isTracked, readBlobs, repoRoot } from "./git";
+import { IncrementalYaml } from "./yaml-incremental";
+
+/**
+ * The releases of one service, read from the git history of its stack file. A release is a
+ * commit (on HEAD's first-parent line) in which the service's `version` differs from the commit
+ * before; the release lasts until the next one. Reading costs two git processes whatever the
+ * length of the history: one `git log --raw` for the commits and blob ids, one
+ * `git cat-file --batch` for the contents.
+ */
+
+/** What a release declared about its schema change. */
+export interface MigrationSummary {
+    readonly phase?: string;
+    readonly command?: readonly string[];
+    readonly downgradeCommand?: readonly string[];
+    readonly image?: string;
+}
+
+export interface Release {
+    readonly version: string;
+    /** The commit that made this version current. */
+    readonly commit: string;
+    readonly date: string;
+    readonly author: string;
+    readonly email: string;
+    readonly subject: string;
+    /** Marked `rollback: true` (re-applied an earlier version). */
+    readonly rollback: boolean;
+    readonly previousVersion?: string;
+    readonly image?: string;
+    /** From the last commit of the release (its configuration as last applied). */
+    readonly migration?: MigrationSummary;
+    /** The last commit while this release was current: the configuration a rollback restores. */
+    readonly configCommit: string;
+    readonly configBlob: string;
+}
+
+export interface ServiceHistory {
+    /** Stack file path relative to the project directory. */
+    readonly file: string;
+    readonly repo: string;
+    /** Oldest first. */
+    readonly releases: readonly Release[];
+    /** Commits whose stack file was not valid YAML: skipped, they never deployed. */
+    readonly unreadable: readonly { readonly commit: string; readonly error: string }[];
+    /** Commits that changed the stack file. */
+    readonly commits: number;
+    readonly blobs: ReadonlyMap<string, Buffer>;
+}
+
+interface Snapshot {
+    readonly version?: string;
+    readonly previousVersion?: string;
+    readonly rollback: boolean;
+    readonly image?: string;
+    readonly migration?: MigrationSummary;
+}
+
+const asString = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+
+function asCommand(v: unknown): readonly string[] | undefined {
+    if (typeof v === "string" && v.trim() !== "") return ["sh", "-c", v];
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string")) return v as string[];
+    return undefined;
+}
+
+/** The few fields history needs, copied out of the (shared, mutable) parsed data. */
+export function snapshotOf(data: unknown, project: string, service: string): Snapshot | undefined {
+    const config = (data as { config?: unknown } | null)?.config;
+    const services = config && typeof config === "object" ? (config as Record<string, unknown>)[`${project}:services`] : undefined;
+    const s = services && typeof services === "object" ? (services as Record<string, unknown>)[service] : undefined;
+    if (!s || typeof s !== "object" || Array.isArray(s)) return undefined;
+    const svc = s as Record<string, unknown>;
+    const m = svc.migration && typeof svc.migration === "object" && !Array.isArray(svc.migration) ? (svc.migration as Record<string, unknown>) : undefined;
+    return {
+        version: asString(svc.version),
+        previousVersion: asString(svc.previousVersion),
+        rollback: svc.rollback === true,
+        image: asString(svc.image),
+        migration: m && {
+            phase: asString(m.phase),
+            command: asCommand(m.command),
+            downgradeCommand: asCommand(m.downgradeCommand),
+            image: asString(m.image),
+        },
+    };
+}
+
+/** Turns the per-commit snapshots (oldest first) into releases. Pure. */
+export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: Snapshot }[]): Release[] {
+    const releases: Release[] = [];
+    let current: { start: FileCommit; first: Snapshot; last: { commit: FileCommit; snapshot: Snapshot } } | undefined;
+    const close = () => {
+        if (!current) return;
+        const { start, first, last } = current;
+        releases.push({
+            version: first.version!,
+            commit: start.sha,
+            date: start.date,
+            author: start.author,
+            email: start.email,
+            subject: start.subject,
+            rollback: first.rollback,
+            previousVersion: first.previousVersion,
+            image: last.snapshot.image,
+            migration: last.snapshot.migration,
+            configCommit: last.commit.sha,
+            configBlob: last.commit.blob!,
+        });
+        current = undefined;
+    };
+    for (const { commit, snapshot } of commits) {
+        const version = snapshot?.version;
+        if (version === undefined || snapshot === undefined) {
+            close();
+            continue;
+        }
+        if (current && current.first.version === version) {
+            current.last = { commit, snapshot };
+            continue;
+        }
+        close();
+        current = { start: commit, first: snapshot, last: { commit, snapshot } };
+    }
+    close();
+    return releases;
+}
+
+/**
+ * Reads the releases of `service` from the history of `Pulumi.<stack>.yaml` in `projectDir`.
+ * A UserError when the folder is not in a git repository or the stack file was never committed.
+ */
+export function readServiceHistory(projectDir: string, stack: string, project: string, service: string, env?: NodeJS.ProcessEnv): ServiceHistory {
+    const file = `Pulumi.${stack}.yaml`;
+    const repo = repoRoot(projectDir, env);
+    if (!hasCommits(repo, env) || !isTracked(projectDir, file, env)) {
+        throw new UserError(`${path.join(projectDir, file)}: not committed to git yet, so it has no release history; commit it (git add ${file} && git commit) first`, "ENOHISTORY");
+    }
+    const commits = fileHistory(projectDir, file, env);
+    const blobs = readBlobs(repo, commits.map((c) => c.blob).filter((b): b is string => b !== undefined), env);
+    const reader = new IncrementalYaml();
+    const unreadable: { commit: string; error: string }[] = [];
+    const snapshots = commits.map((commit) => {
+        if (commit.blob === undefined) return { commit };
+        const content = blobs.get(commit.blob);
+        if (content === undefined) return { commit };
+        const read = reader.read(content.toString("utf8"));
+        if (!read.ok) {
+            unreadable.push({ commit: commit.sha, error: read.error });
+            return { commit };
+        }
+        return { commit, snapshot: snapshotOf(read.data, project, service) };
+    });
+    // An unreadable commit is skipped, not a gap: the release before it continues.
+    const skipped = new Set(unreadable.map((u) => u.commit));
+    const readable = snapshots.filter((s) => !skipped.has(s.commit.sha));
+    return { file, repo, releases: releasesFrom(readable), unreadable, commits: commits.length, blobs };
+}
+
+/** The stack file's text in a release's configuration commit. */
+export function releaseText(history: ServiceHistory, release: Release): string {
+    const blob = history.blobs.get(release.configBlob);
+    if (blob === undefined) throw new Error(`blob ${release.configBlob} of ${history.file} at ${release.configCommit} was not read`);
+    return blob.toString("utf8");
+}
+
+/** Versions that shipped, newest first, each once. */
+export function shippedVersions(releases: readonly Release[]): string[] {
+    return [...new Set([...releases].reverse().map((r) => r.version))];
+}
