@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LineCounter, parseDocument } from "yaml";
 import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest, DEFAULTS } from "./defaults";
 import { parseDuration, isPrometheusDuration } from "./duration";
 import { ConfigError, UserError } from "./errors";
@@ -20,6 +19,7 @@ import {
     ServiceConfig,
 } from "./types";
 import { isSemVer } from "./versions";
+import { readYamlValues } from "./yaml-values";
 
 export const PROJECT = "releasectl";
 
@@ -515,18 +515,7 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
 }
 
 export function parseStackFileText(text: string, file: string, stack: string): StackFile {
-    // Without pretty errors the yaml library leaves linePos unset; a LineCounter gives the line.
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        const line = lineCounter.linePos(e.pos[0]);
-        throw new UserError(
-            `${file}${line ? `:${line.line}:${line.col}` : ""}: malformed YAML: ${e.message.split("\n")[0]}; fix the syntax and run again`,
-            "EYAML",
-        );
-    }
-    const root = doc.toJS() as unknown;
+    const root = readYamlValues(text, file);
     if (root === null || root === undefined) return { path: file, stack, config: {} };
     if (typeof root !== "object" || Array.isArray(root)) {
         throw new ConfigError(file, "(top level)", "must be a map with a config: key", root);
@@ -552,13 +541,7 @@ export function readProjectDefaults(projectDir: string): { project: string; defa
     } catch {
         throw new UserError(`${file}: not found; run releasectl in the project directory (the one holding Pulumi.yaml) or pass --cwd`, "ENOPROJECT");
     }
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-    if (doc.errors.length > 0) {
-        const { line, col } = lineCounter.linePos(doc.errors[0].pos[0]);
-        throw new UserError(`${file}:${line}:${col}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}; fix the syntax and run again`, "EYAML");
-    }
-    const root = (doc.toJS() ?? {}) as { name?: unknown; config?: Record<string, unknown> };
+    const root = (readYamlValues(text, file) ?? {}) as { name?: unknown; config?: Record<string, unknown> };
     const project = typeof root.name === "string" ? root.name : PROJECT;
     const defaults: Record<string, unknown> = {};
     for (const [key, decl] of Object.entries(root.config ?? {})) {

@@ -48,6 +48,12 @@ describe("loadStack", () => {
         expect(config.kubeContext).to.equal(undefined);
     });
 
+    it("reads dates and yes/no as text, as the Pulumi CLI does", () => {
+        const stack = MINIMAL_STACK.replace("      version: 1.0.0\n", "      version: 1.0.0\n      evidence:\n        ciRun: 2024-01-01\n        review: yes\n");
+        const [web] = loadStack(tempProject({ "Pulumi.staging.yaml": stack }), "staging").services;
+        expect(web.evidence).to.deep.equal({ ciRun: "2024-01-01", review: "yes" });
+    });
+
     it("names the stack file as the source of every config error", () => {
         const dir = tempProject({ "Pulumi.staging.yaml": MINIMAL_STACK.replace("version: 1.0.0", "version: v1.0.0") });
         const error = errorOf(() => loadStack(dir, "staging"));
@@ -91,18 +97,23 @@ describe("loadStack", () => {
 
         it("points at the line indented with a tab", () => {
             const dir = tempProject({ "Pulumi.tab.yaml": "config:\n  releasectl:namespace: shop\n\treleasectl:services: {}\n" });
-            expect(errorOf(() => loadStack(dir, "tab")).message).to.include("Pulumi.tab.yaml:3:1: malformed YAML: Tabs are not allowed");
+            expect(errorOf(() => loadStack(dir, "tab")).message).to.include("Pulumi.tab.yaml:3:1: malformed YAML: tab characters must not be used in indentation");
         });
 
         it("rejects a key written twice and points at the second", () => {
             const dir = tempProject({ "Pulumi.dup.yaml": "config:\n  releasectl:namespace: shop\n  releasectl:namespace: web\n" });
-            expect(errorOf(() => loadStack(dir, "dup")).message).to.include("Pulumi.dup.yaml:3:3: malformed YAML: Map keys must be unique");
+            expect(errorOf(() => loadStack(dir, "dup")).message).to.include("Pulumi.dup.yaml:3:3: malformed YAML: duplicated mapping key");
         });
 
         it("names the line of a malformed Pulumi.yaml", () => {
             const dir = tempProject();
             fs.writeFileSync(`${dir}/Pulumi.yaml`, "name: releasectl\nconfig:\n  namespace: {type: string\n");
             expect(errorOf(() => loadStack(dir, "production")).message).to.match(/Pulumi\.yaml:\d+:\d+: malformed YAML: /);
+        });
+
+        it("rejects a stack file of several YAML documents", () => {
+            const dir = tempProject({ "Pulumi.multi.yaml": `${MINIMAL_STACK}---\nconfig: {}\n` });
+            expect(errorOf(() => loadStack(dir, "multi")).message).to.include("Pulumi.multi.yaml: holds 2 YAML documents");
         });
 
         it("is one line", () => {
