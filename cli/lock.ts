@@ -159,7 +159,14 @@ export async function updateFileLocked(
         async () => {
             const before = fs.readFileSync(file, "utf8");
             const after = (await edit(before)) ?? before;
-            if (after !== before) writeFileAtomic(file, after);
+            if (after !== before) {
+                try {
+                    writeFileAtomic(file, after);
+                } catch (e) {
+                    const err = e as NodeJS.ErrnoException;
+                    throw new UserError(`${file}: could not write the new version (${err.code ?? err.message}); the file is unchanged: free space or fix permissions and run again`, "EWRITE");
+                }
+            }
             return { before, after };
         },
         opts,
