@@ -61,7 +61,11 @@ export interface ChecklistInput {
 
 export function runChecklist(input: ChecklistInput): ChecklistReport {
     const outcomes = new Map<string, CheckOutcome>();
-    for (const rule of RULES) outcomes.set(rule.name, runRule(rule, input));
+    const indexed: Indexed = {
+        labelOf: new Map(input.resources.map((r) => [r.urn, r.label])),
+        byKind: groupBy(input.resources, (r) => groupKind(r.type)),
+    };
+    for (const rule of RULES) outcomes.set(rule.name, runRule(rule, input, indexed));
     if (input.repository) {
         for (const check of REPOSITORY_CHECKS) {
             const level = input.config.levelOf(check.name);
@@ -89,21 +93,35 @@ function disabledDetail(config: ChecklistConfig): string {
     return `disabled in ${config.source ?? "the pack config"}`;
 }
 
-function runRule(rule: Rule, input: ChecklistInput): CheckOutcome {
+/** Lookups shared by every rule of one run. */
+interface Indexed {
+    readonly labelOf: ReadonlyMap<string, string>;
+    readonly byKind: ReadonlyMap<string | undefined, readonly CheckedResource[]>;
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+    const groups = new Map<K, T[]>();
+    for (const item of items) {
+        const k = keyOf(item);
+        const group = groups.get(k);
+        if (group) group.push(item);
+        else groups.set(k, [item]);
+    }
+    return groups;
+}
+
+function runRule(rule: Rule, input: ChecklistInput, indexed: Indexed): CheckOutcome {
     const level = input.config.levelOf(rule.name);
     const meta = { rule: rule.name, kind: rule.scope, severity: rule.severity, description: rule.description, remediationSteps: rule.remediationSteps };
     if (level === "disabled") return { ...meta, enforcementLevel: level, state: "not applicable", detail: disabledDetail(input.config), findings: [] };
     const ctx: RuleContext = { stack: input.stack, stackTags: new Map(), settings: input.config.settingsOf(rule.name), now: input.now };
-    const labelOf = new Map(input.resources.map((r) => [r.urn, r.label]));
     if (rule.scope === "stack") {
-        return { ...meta, ...fold(level, rule.validate(input.resources, ctx), (urn) => (urn ? labelOf.get(urn) : undefined)) };
+        return { ...meta, ...fold(level, rule.validate(input.resources, ctx), (urn) => (urn ? indexed.labelOf.get(urn) : undefined)) };
     }
     const findings: Finding[] = [];
     const reasons = new Set<string>();
     let judged = 0;
-    for (const resource of input.resources) {
-        const gk = groupKind(resource.type);
-        if (gk === undefined || !rule.kinds.includes(gk)) continue;
+    for (const resource of rule.kinds.flatMap((k) => indexed.byKind.get(k) ?? [])) {
         const result = rule.validate(resource, ctx);
         if (result.kind === "not-applicable") {
             reasons.add(result.reason);

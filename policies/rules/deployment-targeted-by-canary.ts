@@ -1,7 +1,7 @@
 import { asString, get, metadataName } from "../lib/manifest";
 import { releaseRecord } from "../lib/release";
 import { checked, notApplicable, StackRule, Violation } from "../lib/rule";
-import { describeResource, namespaceOf, ofKind } from "../lib/stack";
+import { describeResource, key, namespaceOf, ofKind } from "../lib/stack";
 
 export const deploymentTargetedByCanary: StackRule = {
     scope: "stack",
@@ -15,16 +15,14 @@ export const deploymentTargetedByCanary: StackRule = {
     validate(resources) {
         const releases = ofKind(resources, "apps/Deployment").filter((d) => releaseRecord(d.props) !== undefined);
         if (releases.length === 0) return notApplicable("the stack declares no release (no Deployment with a releasectl.dev/version annotation)");
-        const canaries = ofKind(resources, "flagger.app/Canary");
+        const targets = new Set(
+            ofKind(resources, "flagger.app/Canary")
+                .filter((c) => asString(get(c.props, "spec", "targetRef", "kind")) === "Deployment")
+                .map((c) => key(namespaceOf(c), asString(get(c.props, "spec", "targetRef", "name")))),
+        );
         const violations: Violation[] = [];
         for (const d of releases) {
-            const name = metadataName(d.props);
-            const targeted = canaries.some(
-                (c) =>
-                    namespaceOf(c) === namespaceOf(d) &&
-                    asString(get(c.props, "spec", "targetRef", "kind")) === "Deployment" &&
-                    asString(get(c.props, "spec", "targetRef", "name")) === name,
-            );
+            const targeted = targets.has(key(namespaceOf(d), metadataName(d.props)));
             if (!targeted) {
                 violations.push({
                     urn: d.urn,

@@ -1,8 +1,8 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { annotation, metadataName } from "../lib/manifest";
 import { releaseRecord } from "../lib/release";
-import { checked, notApplicable, StackRule, Violation } from "../lib/rule";
-import { dependsOn, describeResource, namespaceOf, ofKind, serviceOf } from "../lib/stack";
+import { checked, notApplicable, RuleResource, StackRule, Violation } from "../lib/rule";
+import { dependencyGraph, describeResource, key, namespaceOf, ofKind, serviceOf } from "../lib/stack";
 
 export const migrationJobPrecedesDeployment: StackRule = {
     scope: "stack",
@@ -18,16 +18,16 @@ export const migrationJobPrecedesDeployment: StackRule = {
         const jobs = ofKind(resources, "batch/Job").filter((j) => annotation(j.props, ANNOTATIONS.migrationPhase) !== undefined);
         const deployments = ofKind(resources, "apps/Deployment").filter((d) => annotation(d.props, ANNOTATIONS.migrationPhase) !== undefined);
         if (jobs.length === 0 && deployments.length === 0) return notApplicable("no release in the stack declares a database migration");
-        const sameService = (job: (typeof jobs)[number], deployment: (typeof deployments)[number]) => {
-            if (namespaceOf(job) !== namespaceOf(deployment)) return false;
-            const a = serviceOf(job);
-            const b = serviceOf(deployment);
-            return a !== undefined && a === b;
-        };
+        const dependsOn = dependencyGraph(resources);
+        const serviceKey = (r: RuleResource) => key(namespaceOf(r), serviceOf(r));
+        const jobsOf = new Map<string, RuleResource[]>();
+        for (const j of jobs) jobsOf.set(serviceKey(j), [...(jobsOf.get(serviceKey(j)) ?? []), j]);
+        const deploymentsOf = new Map<string, RuleResource[]>();
+        for (const d of deployments) deploymentsOf.set(serviceKey(d), [...(deploymentsOf.get(serviceKey(d)) ?? []), d]);
         const violations: Violation[] = [];
         for (const d of deployments) {
             const version = releaseRecord(d.props)?.version;
-            const own = jobs.filter((j) => sameService(j, d) && annotation(j.props, ANNOTATIONS.version) === version);
+            const own = (serviceOf(d) === undefined ? [] : (jobsOf.get(serviceKey(d)) ?? [])).filter((j) => annotation(j.props, ANNOTATIONS.version) === version);
             if (own.length === 0) {
                 violations.push({
                     urn: d.urn,
@@ -38,7 +38,7 @@ export const migrationJobPrecedesDeployment: StackRule = {
                 continue;
             }
             for (const j of own) {
-                if (!dependsOn(resources, d, j)) {
+                if (!dependsOn(d, j)) {
                     violations.push({
                         urn: d.urn,
                         message:
@@ -49,7 +49,8 @@ export const migrationJobPrecedesDeployment: StackRule = {
             }
         }
         for (const j of jobs) {
-            if (!deployments.some((d) => sameService(j, d) && dependsOn(resources, d, j))) {
+            const candidates = serviceOf(j) === undefined ? [] : (deploymentsOf.get(serviceKey(j)) ?? []);
+            if (!candidates.some((d) => dependsOn(d, j))) {
                 violations.push({
                     urn: j.urn,
                     message:

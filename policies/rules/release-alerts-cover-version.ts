@@ -3,7 +3,7 @@ import { labelValueForVersion } from "../../config/versions";
 import { asArray, asString, get } from "../lib/manifest";
 import { releaseRecord } from "../lib/release";
 import { checked, notApplicable, StackRule, Violation } from "../lib/rule";
-import { describeResource, namespaceOf, ofKind, serviceOf } from "../lib/stack";
+import { describeResource, key, namespaceOf, ofKind, serviceOf } from "../lib/stack";
 
 export const releaseAlertsCoverVersion: StackRule = {
     scope: "stack",
@@ -19,21 +19,25 @@ export const releaseAlertsCoverVersion: StackRule = {
     validate(resources) {
         const releases = ofKind(resources, "apps/Deployment").filter((d) => releaseRecord(d.props) !== undefined);
         if (releases.length === 0) return notApplicable("the stack declares no release (no Deployment with a releasectl.dev/version annotation)");
-        const ruleSets = ofKind(resources, "monitoring.coreos.com/PrometheusRule");
+        // Alert names by namespace, service and version label, from one pass over every rule group.
+        const alerts = new Map<string, Set<string>>();
+        for (const set of ofKind(resources, "monitoring.coreos.com/PrometheusRule")) {
+            for (const group of asArray(get(set.props, "spec", "groups"))) {
+                for (const rule of asArray(get(group, "rules"))) {
+                    const alert = asString(get(rule, "alert"));
+                    if (!alert) continue;
+                    const k = key(namespaceOf(set), asString(get(rule, "labels", "service")), asString(get(rule, "labels", "version")));
+                    if (!alerts.has(k)) alerts.set(k, new Set());
+                    alerts.get(k)!.add(alert);
+                }
+            }
+        }
         const violations: Violation[] = [];
         for (const d of releases) {
             const release = releaseRecord(d.props)!;
             const service = serviceOf(d);
             const version = labelValueForVersion(release.version);
-            const present = new Set<string>();
-            for (const set of ruleSets.filter((r) => namespaceOf(r) === namespaceOf(d))) {
-                for (const group of asArray(get(set.props, "spec", "groups"))) {
-                    for (const rule of asArray(get(group, "rules"))) {
-                        const alert = asString(get(rule, "alert"));
-                        if (alert && asString(get(rule, "labels", "service")) === service && asString(get(rule, "labels", "version")) === version) present.add(alert);
-                    }
-                }
-            }
+            const present = alerts.get(key(namespaceOf(d), service, version)) ?? new Set<string>();
             const required: string[] = [...REQUIRED_ALERTS, ...(release.migrationPhase !== undefined ? [MIGRATION_ALERT] : [])];
             const missing = required.filter((a) => !present.has(a));
             if (missing.length === 0) continue;
