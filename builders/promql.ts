@@ -22,9 +22,13 @@ export function latencyP99MsExpr(s: ServiceConfig): string {
     return `1000 * histogram_quantile(0.99, sum by (le) (rate(${m.durationBucket}{${m.selector}}[${s.alerts.rateWindow}])))`;
 }
 
-/** Pods of the service: the target Deployment's and the Flagger primary's. */
+/**
+ * Pods of the service: the target Deployment's and the Flagger primary's, named
+ * `<deployment>-<pod-template-hash>-<5 random characters>`. The fixed-length suffix keeps out
+ * other workloads that share the prefix, such as a StatefulSet pod `checkout-db-0`.
+ */
 export function podRegex(s: ServiceConfig): string {
-    return `${s.name}(-primary)?-[a-z0-9]+-[a-z0-9]+`;
+    return `${s.name}(-primary)?-[a-z0-9]+-[a-z0-9]{5}`;
 }
 
 export function restartsExpr(s: ServiceConfig): string {

@@ -76,11 +76,11 @@ describe("buildPrometheusRule", () => {
 
     it("fires PodsRestarting above the restart threshold within the window, per pod", () => {
         const expr = rule(serviceConfig({ alerts: { restartsThreshold: 5, restartWindow: "30m" } }), "PodsRestarting").expr;
-        expect(expr).to.match(/^max by \(pod\) \(increase\(kube_pod_container_status_restarts_total\{namespace="shop",pod=~"web\(-primary\)\?-\[a-z0-9\]\+-\[a-z0-9\]\+"\}\[30m\]\)\) > 5$/);
+        expect(expr).to.match(/^max by \(pod\) \(increase\(kube_pod_container_status_restarts_total\{namespace="shop",pod=~"web\(-primary\)\?-\[a-z0-9\]\+-\[a-z0-9\]\{5\}"\}\[30m\]\)\) > 5$/);
     });
 
     it("watches crash loops of both the canary and the primary pods", () => {
-        expect(rule(serviceConfig(), "PodsCrashLooping").expr).to.include('pod=~"web(-primary)?-[a-z0-9]+-[a-z0-9]+",reason="CrashLoopBackOff"');
+        expect(rule(serviceConfig(), "PodsCrashLooping").expr).to.include('pod=~"web(-primary)?-[a-z0-9]+-[a-z0-9]{5}",reason="CrashLoopBackOff"');
     });
 
     it("fires CanaryFailed when flagger_canary_status reports failure", () => {

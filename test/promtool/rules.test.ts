@@ -140,8 +140,12 @@ describe("alert rules under promtool", () => {
             expectPass(promtoolTest([restarts(POD, "0 0 0 0 0 1 1 1 1 1 2 2 2 2 2 2 2 2 2 2")], "PodsRestarting", "15m", []));
         });
 
-        it("ignores pods of other workloads", () => {
+        it("ignores the migration Job's pods", () => {
             expectPass(promtoolTest([restarts("checkout-migrate-2-4-1-abcde", "0+1x20")], "PodsRestarting", "15m", []));
+        });
+
+        it("ignores a StatefulSet pod that shares the service's prefix", () => {
+            expectPass(promtoolTest([restarts("checkout-db-0", "0+1x20")], "PodsRestarting", "15m", []));
         });
     });
 
