@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
     history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
     diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
+    status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },
 };
 
 /** Registers a command (used by each command module's entry in the table above). */
