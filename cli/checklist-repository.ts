@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseStackFileText } from "../config/load";
 import { ReleaseConfig, ServiceConfig } from "../config/types";
 import type { Settings, SettingKey } from "../policies/config";
 import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../policies/lib/rule";
@@ -140,14 +140,13 @@ export const repositoryVersionTagUnused: RepositoryCheck = {
     },
 };
 
-/** The version a service had in a stack file's text (at a tag), if any. */
+/** The version a service had in a stack file's text (at a tag), read as the loader reads stack files. */
 function versionAt(text: string | undefined, project: string, service: string): string | undefined {
     if (text === undefined) return undefined;
     try {
-        const doc = parseYaml(text) as { config?: Record<string, unknown> } | null;
-        const services = doc?.config?.[`${project}:services`] as Record<string, { version?: unknown }> | undefined;
+        const services = parseStackFileText(text, "(at tag)", "").config[`${project}:services`] as Record<string, { version?: unknown } | null> | undefined;
         const version = services?.[service]?.version;
-        return version === undefined ? undefined : String(version);
+        return version === undefined || version === null ? undefined : String(version);
     } catch {
         return undefined;
     }
