@@ -121,7 +121,9 @@ try {
     const columns = Object.keys(rows[0]);
     const widths = columns.map((col) => Math.max(col.length, ...rows.map((r) => r[col].length)));
     const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
-    console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "unknown CPU"}`);
+    // Other work on the machine slows every case alike; the load average says how busy it was.
+    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+    console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "unknown CPU"}, load average ${load}`);
     console.log(line(columns));
     console.log(widths.map((w) => "-".repeat(w)).join("  "));
     for (const row of rows) console.log(line(columns.map((c) => row[c])));

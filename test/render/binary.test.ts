@@ -9,7 +9,9 @@ const BIN = path.join(REPO, "bin", "releasectl.js");
 const MAIN = path.join(REPO, "dist", "cli", "main.js");
 
 function releasectl(args: string[], cwd: string) {
-    const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, RELEASECTL_STACK: "" } });
+    const env = { ...process.env };
+    delete env.RELEASECTL_STACK;
+    const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
