@@ -34,17 +34,30 @@ export function get(value: unknown, ...path: readonly string[]): unknown {
     return node;
 }
 
+export interface TypeToken {
+    readonly group: string;
+    readonly version: string;
+    readonly kind: string;
+    /** `group/Kind`. */
+    readonly groupKind: string;
+}
+
+/** A stack has a handful of distinct type tokens and thousands of resources: parse each once. */
+const parsedTokens = new Map<string, TypeToken | undefined>();
+const TOKEN = /^kubernetes:(?:([^/:]+)\/)?([^/:]+):([A-Za-z0-9]+)$/;
+
 /** `kubernetes:apps/v1:Deployment` → group `apps`, version `v1`, kind `Deployment`; core is `core`. */
-export function parseTypeToken(type: string): { group: string; version: string; kind: string } | undefined {
-    const m = /^kubernetes:(?:([^/:]+)\/)?([^/:]+):([A-Za-z0-9]+)$/.exec(type);
-    if (!m) return undefined;
-    return { group: m[1] ?? "core", version: m[2], kind: m[3] };
+export function parseTypeToken(type: string): TypeToken | undefined {
+    if (parsedTokens.has(type)) return parsedTokens.get(type);
+    const m = TOKEN.exec(type);
+    const token = m ? { group: m[1] ?? "core", version: m[2], kind: m[3], groupKind: `${m[1] ?? "core"}/${m[3]}` } : undefined;
+    if (parsedTokens.size < 10_000) parsedTokens.set(type, token);
+    return token;
 }
 
 /** `group/Kind` of a type token, version-agnostic (`apps/v1beta2` and `apps/v1` are both `apps`). */
 export function groupKind(type: string): string | undefined {
-    const t = parseTypeToken(type);
-    return t ? `${t.group}/${t.kind}` : undefined;
+    return parseTypeToken(type)?.groupKind;
 }
 
 export function kindOf(type: string): string {

@@ -15,8 +15,18 @@ export interface ReleaseRecord {
     readonly downgradeCommand?: string;
 }
 
+/** Many rules read the same Deployment's record; offline the props object is shared, so read it once. */
+const records = new WeakMap<Obj, ReleaseRecord | undefined>();
+
 /** The release recorded on a resource, or undefined when it carries no version annotation. */
 export function releaseRecord(props: Obj): ReleaseRecord | undefined {
+    if (records.has(props)) return records.get(props);
+    const record = readRecord(props);
+    records.set(props, record);
+    return record;
+}
+
+function readRecord(props: Obj): ReleaseRecord | undefined {
     const version = annotation(props, ANNOTATIONS.version);
     if (version === undefined) return undefined;
     return {
