@@ -1,4 +1,4 @@
-import { CHECKLIST, Phase, PHASES } from "../policies/checklist";
+import { CHECKLIST, Phase } from "../policies/checklist";
 import { groupKind } from "../policies/lib/manifest";
 import { EnforcementLevel, Rule, RuleContext, RuleResult, Severity } from "../policies/lib/rule";
 import { RULES } from "../policies/rules";
@@ -147,8 +147,4 @@ function fold(level: EnforcementLevel, result: RuleResult, labelOf: (urn?: strin
 function stateFor(level: EnforcementLevel, violations: number): State {
     if (violations === 0) return "passed";
     return level === "advisory" ? "advisory" : "failed";
-}
-
-export function phaseTitle(phase: Phase): string {
-    return PHASES.find((p) => p.phase === phase)?.title ?? phase;
 }

@@ -35,6 +35,11 @@ function clock(env: NodeJS.ProcessEnv): { now: Date; clock?: string } {
     return { now: new Date(t), clock: "RELEASECTL_NOW" };
 }
 
+function repositoryAt(dir: string, env: NodeJS.ProcessEnv): Repository {
+    const state = readRepository(dir, env);
+    return "reason" in state ? { kind: "unavailable", reason: state.reason } : { kind: "repository", state };
+}
+
 export const check: Command = {
     name: "check",
     summary: "run the release checklist offline: the policy pack's rules on the rendered release, plus git checks",
@@ -97,9 +102,7 @@ Examples:
         const { dir, stack, config } = loaded;
         const releases = renderReleases(config, values.service);
         const services = config.services.filter((s) => values.service === undefined || s.name === values.service);
-        const repository: Repository = values["no-repo"]
-            ? { kind: "skipped" }
-            : ((state) => ("reason" in state ? { kind: "unavailable" as const, reason: state.reason } : { kind: "repository" as const, state }))(readRepository(dir, ctx.env));
+        const repository = values["no-repo"] ? ({ kind: "skipped" } as const) : repositoryAt(dir, ctx.env);
         const report = runChecklist({
             stack,
             resources: releaseResources(config, releases),

@@ -64,13 +64,6 @@ export function kindOf(type: string): string {
     return parseTypeToken(type)?.kind ?? type;
 }
 
-export interface Metadata {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly annotations: Readonly<Record<string, string>>;
-}
-
 /** Reads one annotation without touching the others (an unknown sibling must not matter). */
 export function annotation(props: Obj, key: string): string | undefined {
     return asString(get(props, "metadata", "annotations", key));

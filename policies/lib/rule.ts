@@ -86,5 +86,3 @@ export function notApplicable(reason: string): RuleResult {
 export function checked(violations: readonly (Violation | string)[]): RuleResult {
     return { kind: "checked", violations: violations.map((v) => (typeof v === "string" ? { message: v } : v)) };
 }
-
-export const PASSED: RuleResult = { kind: "checked", violations: [] };
