@@ -17,7 +17,7 @@ export function projectDir(ctx: CommandContext, cwdOption?: string): string {
 
 /** `--stack`, else $RELEASECTL_STACK, else the project's only stack file. */
 export function resolveStack(dir: string, stackOption: string | undefined, env: NodeJS.ProcessEnv): string {
-    const stack = stackOption ?? env.RELEASECTL_STACK;
+    const stack = stackOption ?? (env.RELEASECTL_STACK || undefined);
     if (stack !== undefined) {
         if (!/^[A-Za-z0-9._-]+$/.test(stack)) {
             throw new UserError(`--stack ${JSON.stringify(stack)}: not a stack name (letters, digits, ., _ and -)`, "ENOSTACK");
