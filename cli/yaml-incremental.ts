@@ -6,12 +6,13 @@ import { Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Node, 
  * which is 0.7 s for 1,000 releases before any other work.
  *
  * The first version is parsed in full. For each following version, when the only differences
- * are lines whose single scalar value changed (`version: 2.4.1` → `version: 2.4.2`) or comment
- * lines, the changed lines are parsed on their own and patched into the data; anything else
- * (a line added or removed, a key renamed, a new nested value, anchors in the file) falls back
- * to a full parse. The result is always what `parseDocument(text).toJS()` gives: the base is a
- * full parse, and a patched line must re-parse, alone, to one plain or quoted scalar that starts
- * at the same column after the same key.
+ * are lines whose one-line value changed (`version: 2.4.1` → `version: 2.4.2`, or a one-line
+ * flow list such as `downgradeCommand: [migrate, down, --to, 2.4.1]`) or comment lines, the
+ * changed lines are parsed on their own and patched into the data; anything else (a line added
+ * or removed, a key renamed, a new nested value, anchors in the file) falls back to a full
+ * parse. The result is always what `parseDocument(text).toJS()` gives: the base is a full parse,
+ * and a patched line must re-parse, alone, to one plain or quoted scalar, or one flow collection
+ * of such scalars, that starts at the same column after the same key.
  */
 
 type Path = (string | number)[];
@@ -85,13 +86,15 @@ export class IncrementalYaml {
         const nodesOnLine = new Map<number, number>();
         const covered = new Set<number>();
         visit(doc, {
-            Node(_, node) {
+            Node(_, node, ancestors) {
                 if (isAlias(node) || (node as Node).anchor) anchors = true;
                 const range = (node as Node).range;
                 if (!range) return;
                 // A block collection starts on its first key's line and adds nothing there; what
-                // counts is every scalar, alias and flow collection.
+                // counts is every scalar, alias and flow collection outside a flow collection
+                // (a flow collection counts once, with everything inside it).
                 if (isCollection(node) && !node.flow) return;
+                if (ancestors.some((a) => isCollection(a) && a.flow)) return;
                 const first = lineOf(range[0]);
                 const last = lineOf(Math.max(range[0], range[1] - 1));
                 nodesOnLine.set(first, (nodesOnLine.get(first) ?? 0) + 1);
@@ -106,12 +109,12 @@ export class IncrementalYaml {
                 for (const pair of node.items) {
                     if (!isPair(pair) || !isScalar(pair.key)) continue;
                     const childPath = [...path, String(pair.key.value)];
-                    if (isScalar(pair.value)) this.consider(pair.value, pair.key, childPath, "pair", lineOf, nodesOnLine, starts);
+                    if (isOneLineValue(pair.value)) this.consider(pair.value, pair.key, childPath, "pair", lineOf, nodesOnLine, starts);
                     else walk(pair.value, childPath);
                 }
             } else if (isSeq(node)) {
                 node.items.forEach((item, i) => {
-                    if (isScalar(item)) this.consider(item, undefined, [...path, i], "item", lineOf, nodesOnLine, starts);
+                    if (isOneLineValue(item)) this.consider(item, undefined, [...path, i], "item", lineOf, nodesOnLine, starts);
                     else walk(item, [...path, i]);
                 });
             }
@@ -123,7 +126,7 @@ export class IncrementalYaml {
     }
 
     private consider(
-        value: Scalar,
+        value: Node,
         key: Scalar | undefined,
         path: Path,
         kind: "pair" | "item",
@@ -131,10 +134,12 @@ export class IncrementalYaml {
         nodesOnLine: Map<number, number>,
         starts: number[],
     ): void {
-        if (!value.range || !FLOW_SCALARS.has(String(value.type)) || value.range[0] === value.range[1]) return;
+        if (!value.range || value.range[0] === value.range[1]) return;
         const line = lineOf(value.range[0]);
         if (lineOf(value.range[1] - 1) !== line) return;
         if (key && (!key.range || lineOf(key.range[0]) !== line)) return;
+        // No tag, anchor or alias before the value: a tag (`!!binary`) changes what a value reads as.
+        if (/[!&*]/.test(this.lines![line].slice(0, value.range[0] - starts[line]))) return;
         // The key, the value, and for an item nothing else may start on this line.
         if ((nodesOnLine.get(line) ?? 0) !== (key ? 2 : 1)) return;
         this.scalars.set(line, { path, valueStart: value.range[0] - starts[line], kind });
@@ -165,6 +170,8 @@ function readLineScalar(line: string, oldLine: string, info: LineScalar): unknow
     if (line.slice(0, info.valueStart) !== oldLine.slice(0, info.valueStart)) return NOT_PATCHABLE;
     const indent = line.length - line.trimStart().length;
     if (indent > info.valueStart) return NOT_PATCHABLE;
+    const fast = simpleValue(line.slice(info.valueStart));
+    if (fast !== NOT_SIMPLE) return fast;
     const doc = parseDocument(line.slice(indent), { prettyErrors: false });
     if (doc.errors.length > 0) return NOT_PATCHABLE;
     const contents = doc.contents;
@@ -176,9 +183,53 @@ function readLineScalar(line: string, oldLine: string, info: LineScalar): unknow
         if (!isSeq(contents) || contents.flow || contents.items.length !== 1) return NOT_PATCHABLE;
         node = contents.items[0];
     }
-    if (!isScalar(node) || !node.range || node.anchor || !FLOW_SCALARS.has(String(node.type))) return NOT_PATCHABLE;
+    if (!isOneLineValue(node) || !node.range) return NOT_PATCHABLE;
     if (node.range[0] === node.range[1] || node.range[0] + indent !== info.valueStart) return NOT_PATCHABLE;
     return node.toJS(doc);
+}
+
+const NOT_SIMPLE = Symbol("not simple");
+
+/** A plain token: no spaces, quotes, flow indicators, comment or anchor/alias/tag marks. */
+const PLAIN_TOKEN = /^([A-Za-z0-9][A-Za-z0-9._\/:+@%=-]*)(?:[ \t]+(?:#.*)?)?$/;
+const DOUBLE_QUOTED = /^"([^"\\\x00-\x1f]*)"(?:[ \t]+(?:#.*)?)?$/;
+const SINGLE_QUOTED = /^'([^'\x00-\x08\x0a-\x1f]*)'(?:[ \t]+(?:#.*)?)?$/;
+/** A flow list of double-quoted strings without escapes: the same text is JSON with the same value. */
+const QUOTED_LIST = /^(\[[ \t]*(?:"[^"\\\x00-\x1f]*"[ \t]*(?:,[ \t]*"[^"\\\x00-\x1f]*"[ \t]*)*)?\])(?:[ \t]+(?:#.*)?)?$/;
+/**
+ * Plain scalars the YAML 1.2 core schema reads as something other than a string: null, booleans,
+ * integers (decimal, 0o octal, 0x hex) and floats (with .inf and .nan). Values matching none of
+ * these are strings; the ones that do go through the real parser.
+ */
+const CORE_NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
+/**
+ * The value of the most common one-line values without running the parser (which costs ~70 µs
+ * even for one line): plain tokens that are strings, quoted strings without escapes, and lists of
+ * such double-quoted strings. Anything else: NOT_SIMPLE, and the parser decides.
+ */
+export function simpleValue(text: string): unknown {
+    let m = PLAIN_TOKEN.exec(text);
+    // `value:` at the end of a line would start a mapping: leave that to the parser.
+    if (m) return CORE_NON_STRING.test(m[1]) || m[1].endsWith(":") ? NOT_SIMPLE : m[1];
+    m = DOUBLE_QUOTED.exec(text) ?? SINGLE_QUOTED.exec(text);
+    if (m) return m[1];
+    m = QUOTED_LIST.exec(text);
+    if (m) return JSON.parse(m[1]) as unknown;
+    return NOT_SIMPLE;
+}
+
+/**
+ * A value that cannot reach beyond its own line or affect other nodes: a plain or quoted scalar,
+ * or a flow collection of such values; never an alias, an anchor or a block scalar.
+ */
+function isOneLineValue(node: unknown): node is Node {
+    if (isScalar(node)) return !node.anchor && FLOW_SCALARS.has(String(node.type));
+    if (isCollection(node) && node.flow && !node.anchor) {
+        if (isMap(node)) return node.items.every((p) => isOneLineValue(p.key) && (p.value === null || isOneLineValue(p.value)));
+        return node.items.every((item) => isOneLineValue(item));
+    }
+    return false;
 }
 
 function setPath(root: unknown, path: Path, value: unknown): void {
