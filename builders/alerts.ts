@@ -102,7 +102,7 @@ export function alertRules(s: ServiceConfig): AlertRule[] {
             `{{ $value | printf "%.0f" }} replicas of ${names.primaryDeployment(s)} are unavailable.`,
         ),
     ];
-    if (s.migration) {
+    if (s.migration && !s.rollback) {
         rules.push(
             rule(
                 MIGRATION_ALERT,

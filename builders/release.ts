@@ -36,7 +36,10 @@ export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): Se
         objects.push(releaseObject(resourceNames.alertProvider(s), buildAlertProvider(s, notification), { dependsOn: [resourceNames.webhookSecret(s)] }));
     }
     const deploymentDependsOn: string[] = [];
-    if (s.migration) {
+    // A rollback re-applies known-good code on the schema as it is: running the older release's
+    // migration again against a newer schema fails with most migration tools (and a `contract`
+    // rollback runs its downgrades by hand first, as `releasectl rollback` prints).
+    if (s.migration && !s.rollback) {
         const secret = buildDatabaseSecret(s);
         objects.push(releaseObject(resourceNames.databaseSecret(s), secret.manifest, { secrets: secret.secrets }));
         objects.push(

@@ -31,6 +31,20 @@ describe("buildServiceRelease", () => {
         expect(byKind(objects, "Deployment").dependsOn).to.deep.equal([byKind(objects, "Job").name]);
     });
 
+    it("runs no migration Job for a rollback: known-good code goes back on the schema as it is", () => {
+        const objects = serviceObjects(withMigration({ rollback: true }));
+        expect(kinds(objects)).to.not.include("Job");
+        expect(objects.filter((o) => o.manifest.kind === "Secret").map((o) => o.name)).to.deep.equal(["web-webhook-secret"]);
+        expect(byKind(objects, "Deployment").dependsOn).to.deep.equal([]);
+    });
+
+    it("drops the MigrationFailed alert for a rollback, which runs no migration", () => {
+        const rule = byKind(serviceObjects(withMigration({ rollback: true })), "PrometheusRule");
+        const alerts = ((rule.manifest.spec as any).groups[0].rules as { alert: string }[]).map((r) => r.alert);
+        expect(alerts).to.not.include("MigrationFailed");
+        expect(alerts).to.include("CanaryFailed");
+    });
+
     it("lets the Deployment wait for nothing without a migration", () => {
         expect(byKind(serviceObjects(releaseConfig()), "Deployment").dependsOn).to.deep.equal([]);
     });
