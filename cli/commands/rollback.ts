@@ -179,7 +179,7 @@ export function rollbackReport(outcome: RollbackOutcome, req: Pick<RollbackReque
     }
     const target = outcome.serviceAfter as { migration?: { command?: unknown } } | undefined;
     if (target?.migration !== undefined) {
-        lines.push(`note: pulumi up runs ${plan.target.version}'s migration Job again (${describeCommand(target.migration.command)}); it must succeed on the current schema`);
+        lines.push(`note: a rollback release runs no migration Job: ${plan.target.version}'s code goes back on the schema as it is (its migration ${describeCommand(target.migration.command)} is not run again)`);
     }
     const name = path.basename(req.shown);
     const verb = outcome.written ? "next" : "(dry run: nothing written) then";
