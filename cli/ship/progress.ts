@@ -14,14 +14,29 @@ export interface Progress {
     update(step: StepView): void;
     /** A line of output under the running step (pulumi's progress, canary weight...). */
     note(step: StepView, line: string): void;
+    /** Something the person should know that does not fail the step (announcement failed...). */
+    warn(line: string): void;
+    /** Before the caller writes to the terminal itself (a prompt): the next draw starts below it. */
+    detach(): void;
     finish(): void;
 }
 
 const MARK: Record<StepState, string> = { pending: "·", running: "›", done: "✓", failed: "✗", skipped: "-" };
 
+function elapsedMs(step: StepView, now: number): number | undefined {
+    return step.elapsedMs ?? (step.startedAt !== undefined ? now - step.startedAt : undefined);
+}
+
 function elapsed(step: StepView, now: number): string {
-    const ms = step.elapsedMs ?? (step.startedAt !== undefined ? now - step.startedAt : undefined);
-    return ms === undefined ? "" : ` (${(ms / 1000).toFixed(1)}s)`;
+    const ms = elapsedMs(step, now);
+    return ms === undefined ? "" : ` (${formatElapsed(ms)})`;
+}
+
+/** `0.4s`, `42.0s`, `3m12s`: short enough for a task list, exact enough for a log. */
+export function formatElapsed(ms: number): string {
+    if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }
 
 /** Plain lines: one per state change, for logs and pipes. */
@@ -30,34 +45,48 @@ export function plainProgress(out: NodeJS.WritableStream, now: () => number = Da
         update(step) {
             out.write(`${MARK[step.state]} ${step.title}: ${step.state}${elapsed(step, now())}${step.detail ? ` — ${step.detail}` : ""}\n`);
         },
-        note(step, line) {
-            out.write(`    ${line}\n`);
+        note(_step, line) {
+            if (line.trim() !== "") out.write(`    ${line}\n`);
         },
+        warn(line) {
+            out.write(`warning: ${line}\n`);
+        },
+        detach() {},
         finish() {},
     };
 }
 
-/** JSON lines: one event per state change, for CI. */
+/** JSON lines: one event per state change, for CI. The command adds a final `summary` event. */
 export function jsonProgress(out: NodeJS.WritableStream, now: () => number = Date.now): Progress {
+    const write = (event: Record<string, unknown>) => out.write(`${JSON.stringify(event)}\n`);
     return {
         update(step) {
-            out.write(`${JSON.stringify({ step: step.id, state: step.state, elapsedMs: step.elapsedMs ?? (step.startedAt ? now() - step.startedAt : undefined), detail: step.detail })}\n`);
+            write({ event: "step", step: step.id, title: step.title, state: step.state, elapsedMs: elapsedMs(step, now()), detail: step.detail });
         },
         note(step, line) {
-            out.write(`${JSON.stringify({ step: step.id, note: line })}\n`);
+            if (line.trim() !== "") write({ event: "note", step: step.id, line });
         },
+        warn(line) {
+            write({ event: "warning", message: line });
+        },
+        detach() {},
         finish() {},
     };
 }
 
-/** A task list redrawn in place (ANSI), with the latest note under the running step. */
+/**
+ * A task list redrawn in place (ANSI), with the latest note under the running step. `steps` is
+ * read at every draw, so steps appended later (the rollback path) appear as they are added.
+ */
 export function liveProgress(out: NodeJS.WritableStream & { columns?: number }, steps: readonly StepView[], now: () => number = Date.now): Progress {
     let drawn = 0;
     let lastNote = "";
+    const warnings: string[] = [];
     const draw = () => {
         const width = Math.max(40, (out.columns ?? 100) - 1);
         const lines = steps.map((s) => `${MARK[s.state]} ${s.title}${s.state === "running" || s.elapsedMs !== undefined ? elapsed(s, now()) : ""}${s.detail ? ` — ${s.detail}` : ""}`);
         if (lastNote && steps.some((s) => s.state === "running")) lines.push(`    ${lastNote}`);
+        for (const w of warnings) lines.push(`warning: ${w}`);
         out.write(`${drawn > 0 ? `\x1b[${drawn}F` : ""}${lines.map((l) => `\x1b[2K${l.slice(0, width)}`).join("\n")}\n\x1b[J`);
         drawn = lines.length;
     };
@@ -69,8 +98,16 @@ export function liveProgress(out: NodeJS.WritableStream & { columns?: number }, 
             draw();
         },
         note(_step, line) {
+            if (line.trim() === "") return;
             lastNote = line.trim();
             draw();
+        },
+        warn(line) {
+            warnings.push(line);
+            draw();
+        },
+        detach() {
+            drawn = 0;
         },
         finish() {
             clearInterval(timer);

@@ -72,11 +72,17 @@ export interface MonitorResult {
     readonly ok: boolean;
     readonly rounds: number;
     readonly breach?: Sample;
+    /** Set when Prometheus could not be queried `maxConsecutiveErrors` rounds in a row. */
+    readonly error?: string;
     readonly last: readonly Sample[];
 }
 
 /**
  * Watches the signals for `windowMs`, every `intervalMs`, and stops at the first breach.
+ * A round whose queries fail (Prometheus restarting, a network blip) is retried at the next
+ * interval; `maxConsecutiveErrors` failed rounds in a row, or a window with no answered round,
+ * end the watch as not ok: a release nobody can see is not known to be healthy. Without
+ * `maxConsecutiveErrors`, the first error is thrown.
  * `sleep` and `now` are injectable so tests do not wait in real time.
  */
 export async function monitor(opts: {
@@ -84,7 +90,9 @@ export async function monitor(opts: {
     signals: readonly Signal[];
     windowMs: number;
     intervalMs: number;
+    maxConsecutiveErrors?: number;
     onSample?: (samples: readonly Sample[], round: number) => void;
+    onError?: (error: PrometheusError, round: number) => void;
     sleep?: (ms: number) => Promise<void>;
     now?: () => number;
 }): Promise<MonitorResult> {
@@ -92,14 +100,30 @@ export async function monitor(opts: {
     const now = opts.now ?? Date.now;
     const end = now() + opts.windowMs;
     let rounds = 0;
+    let errors = 0;
+    let answered = 0;
     let last: Sample[] = [];
     for (;;) {
-        last = await sampleSignals(opts.baseUrl, opts.signals);
         rounds++;
-        opts.onSample?.(last, rounds);
+        try {
+            last = await sampleSignals(opts.baseUrl, opts.signals);
+            errors = 0;
+            answered++;
+            opts.onSample?.(last, rounds);
+        } catch (e) {
+            if (!(e instanceof PrometheusError) || opts.maxConsecutiveErrors === undefined) throw e;
+            errors++;
+            opts.onError?.(e, rounds);
+            if (errors >= opts.maxConsecutiveErrors) {
+                return { ok: false, rounds, error: `${e.message} (${errors} rounds in a row)`, last };
+            }
+        }
         const breach = last.find((s) => s.breached);
         if (breach) return { ok: false, rounds, breach, last };
-        if (now() + opts.intervalMs > end) return { ok: true, rounds, last };
+        if (now() + opts.intervalMs > end) {
+            if (answered === 0) return { ok: false, rounds, error: `no round of the window could query Prometheus`, last };
+            return { ok: true, rounds, last };
+        }
         await sleep(opts.intervalMs);
     }
 }

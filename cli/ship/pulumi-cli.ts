@@ -82,10 +82,14 @@ export function runPulumi(
     });
 }
 
-/** The policy names a failed preview reports as mandatory violations, as the CLI prints them. */
+/**
+ * The policy names a failed preview or update reports as mandatory violations. Tolerant of the
+ * CLI's two layouts: the current one, under the pack's line (`- [mandatory]  <policy>  (<type>:
+ * <name>)`), and the older flat one (`[mandatory]  <pack>@v<version>  <policy>  (...)`).
+ */
 export function policyViolations(output: string): string[] {
     const names = new Set<string>();
-    for (const match of output.matchAll(/\[mandatory\]\s+\S+\s+v?[\d.]+\S*\s+([a-z0-9-]+)/g)) names.add(match[1]);
+    for (const match of output.matchAll(/\[mandatory\]\s+(?:[\w.\/-]+@v?\d[\w.+-]*\s+)?([a-z0-9][a-z0-9-]*)/gi)) names.add(match[1]);
     return [...names];
 }
 
@@ -93,7 +97,7 @@ export function policyViolations(output: string): string[] {
 export function failureSummary(result: PulumiResult, lines = 6): string {
     const text = `${result.stdout}\n${result.stderr}`
         .split("\n")
-        .map((l) => l.trimEnd())
+        .map((l) => l.trim())
         .filter((l) => /error|fail|violation|mandatory/i.test(l));
     return text.slice(-lines).join("; ") || `exit code ${result.code}`;
 }

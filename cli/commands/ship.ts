@@ -1,0 +1,208 @@
+import * as readline from "readline";
+import { UserError } from "../../config/errors";
+import { parseCommandArgs } from "../args";
+import { Command, CommandContext, UsageError } from "../context";
+import { announce } from "../ship/announce";
+import { shipGit } from "../ship/git-steps";
+import { RELEASE_STEPS, ship as runShip, ShipDeps } from "../ship/orchestrate";
+import { planText, shipPlan } from "../ship/plan";
+import { precheck } from "../ship/precheck";
+import { checkEnvironment } from "../ship/preflight";
+import { jsonProgress, liveProgress, plainProgress, Progress, StepView } from "../ship/progress";
+import { findPulumi, runPulumi } from "../ship/pulumi-cli";
+import { decideRelease } from "../ship/release";
+import { acquireShipLock } from "../ship/ship-lock";
+import { summaryJson, summaryText } from "../ship/summary";
+import { DEFAULTS } from "../ship/timing";
+import { performRollback } from "./rollback";
+
+const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json]";
+
+export const ship: Command = {
+    name: "ship",
+    summary: "the whole release in one command: check, commit, preview, up, canary, monitor, tag, announce; rolls back by itself",
+    help: `Usage: ${USAGE}
+
+Releases one service, every step in order, stopping at the first failure and putting production
+back by itself:
+
+  1 pre-check   releasectl check for the new version (the edit applied in memory)
+  2 prepare     write the version into Pulumi.<stack>.yaml and commit that file alone
+                ("release <service> <version>", author from your git configuration)
+  3 preview     pulumi preview --stack S --policy-pack policies
+  4 apply       pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is
+                awaited before the Deployment changes)
+  5 canary      follow the Flagger Canary until Succeeded or Failed (as status --watch)
+  6 monitor     the alert rules' error-rate and latency expressions against Prometheus for the
+                --monitor window; a value above the alert threshold is a breach
+  7 tag         annotated tag v<version> on the release commit (never pushed)
+  8 announce    post the release to the service's notification target
+
+On failure:
+  pre-check, prepare   nothing changed; exit 1.
+  preview              nothing was applied: the prepare commit is reverted by a new commit (the
+                       stack file is back byte for byte) and pulumi up does not run; exit 1.
+  apply, canary, monitor
+                       rollback: releasectl rollback to the previous version (rollback: true,
+                       Flagger skips the analysis), committed; pulumi up again; wait until the
+                       previous version serves (its primary Deployment rolled out); announce the
+                       rollback and the reason; exit 1. If the rollback itself cannot finish
+                       (refused, a contract migration whose downgrade must run first, pulumi up
+                       fails, timeout), ship says what production runs and the exact commands
+                       to finish by hand; exit 1.
+  tag, announce        a warning: the release stands (exit 0).
+
+Before anything changes (exit 2, nothing written): the service, stack and version are valid
+(auto: the commits since the last release tag, as releasectl next; without release tags, since
+the commit that released the current version), the version moves forward and its tag does not
+exist, the stack file has no uncommitted changes, the policy pack exists, pulumi is found
+($PULUMI_BINARY, else pulumi on PATH), git knows who you are, the cluster answers and no canary
+of the service is under way, and Prometheus answers (unless --monitor 0).
+
+Secrets: the webhook address is read with pulumi config get and only ever sent to the webhook;
+it is never printed, also not on failure.
+
+Options:
+  --stack NAME            stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
+  --dry-run               print the plan (every command and query, the rollback path) and change
+                          nothing; works without pulumi or a cluster (says what a real run would
+                          stop at). Exit 0, or 1 when the pre-check fails.
+  --yes                   do not ask for confirmation (required when not on a terminal)
+  --json                  JSON lines: one event per step change, then a summary object
+  --watch-timeout D       give the canary at most D (default: Flagger's progress deadline + the
+                          canary's intervals: start, steps, threshold, promotion; 22m for the
+                          example's checkout)
+  --monitor D             monitoring window after promotion (default ${DEFAULTS.monitor}; 0 skips it)
+  --monitor-interval D    time between monitoring queries (default: the canary interval)
+  --interval D            time between looks at the cluster (default ${DEFAULTS.interval})
+  --rollback-timeout D    how long the previous version may take to serve again (default ${DEFAULTS.rollbackTimeout})
+  --prometheus-url URL    Prometheus HTTP API (default: the stack's releasectl:prometheusUrl)
+  --context NAME          kube context (default: the stack's releasectl:kubeContext)
+  --policy-pack DIR       policy pack folder, relative to the project (default: policies)
+  --policy-pack-config F  pack config for the pre-check and pulumi (--policy-pack-config)
+  --tag-prefix P, --strict, --prerelease ID, --build META
+                          as in releasectl next, for auto (the tag is <prefix><version>)
+  --cwd DIR               project directory (default: the nearest folder holding Pulumi.yaml)
+  --debug                 show stack traces on errors
+
+Exit codes: 0 released; 1 not released (pre-check, preview) or rolled back, or the rollback
+failed (the output says what to do); 2 bad input, nothing changed.
+
+Examples:
+  releasectl ship checkout auto --dry-run
+  releasectl ship checkout 2.5.0 --stack production
+  releasectl ship checkout auto --yes --json > ship.jsonl        # CI
+  kubectl -n monitoring port-forward svc/prometheus-operated 9090 &
+  releasectl ship storefront 1.13.0 --prometheus-url http://127.0.0.1:9090 --monitor 10m`,
+    async run(ctx: CommandContext): Promise<number> {
+        const { values, positionals } = parseCommandArgs(
+            "ship",
+            ctx.argv,
+            {
+                stack: { type: "string" },
+                "dry-run": { type: "boolean" },
+                yes: { type: "boolean", short: "y" },
+                json: { type: "boolean" },
+                "watch-timeout": { type: "string" },
+                monitor: { type: "string" },
+                "monitor-interval": { type: "string" },
+                interval: { type: "string" },
+                "rollback-timeout": { type: "string" },
+                "prometheus-url": { type: "string" },
+                context: { type: "string" },
+                "policy-pack": { type: "string" },
+                "policy-pack-config": { type: "string" },
+                "tag-prefix": { type: "string" },
+                strict: { type: "boolean" },
+                prerelease: { type: "string" },
+                build: { type: "string" },
+            },
+            { min: 2, max: 2, usage: USAGE },
+        );
+        if (values.help) {
+            ctx.stdout.write(`${this.help}\n`);
+            return 0;
+        }
+        const release = decideRelease(ctx, {
+            service: positionals[0],
+            version: positionals[1],
+            cwd: values.cwd,
+            stack: values.stack,
+            policyPack: values["policy-pack"],
+            policyPackConfig: values["policy-pack-config"],
+            prometheusUrl: values["prometheus-url"],
+            context: values.context,
+            timing: {
+                interval: values.interval,
+                watchTimeout: values["watch-timeout"],
+                monitor: values.monitor,
+                monitorInterval: values["monitor-interval"],
+                rollbackTimeout: values["rollback-timeout"],
+            },
+            auto: { tagPrefix: values["tag-prefix"], strict: values.strict, prerelease: values.prerelease, build: values.build },
+        });
+        const check = () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
+        const where = `namespace ${release.service.namespace}, kube context ${release.kubeContext ?? "(current)"}`;
+
+        if (values["dry-run"]) {
+            const warnings: string[] = [];
+            try {
+                findPulumi(ctx.env);
+            } catch (e) {
+                if (!(e instanceof UserError)) throw e;
+                warnings.push(`${e.message} — a real run stops there, before changing anything (exit 2)`);
+            }
+            const plan = shipPlan(release, check(), warnings);
+            ctx.stdout.write(values.json ? `${JSON.stringify({ event: "plan", ...plan })}\n` : planText(plan, where));
+            return plan.precheck.passed ? 0 : 1;
+        }
+
+        const tty = isTerminal(ctx.stdout) && !values.json;
+        const interactive = tty && process.stdin.isTTY === true;
+        if (!values.yes && !interactive) {
+            throw new UsageError(`releasectl ship: not on a terminal, so nobody can confirm the release: pass --yes to release non-interactively (or --dry-run to see the plan)`, "ship");
+        }
+        const environment = await checkEnvironment(release, ctx.env);
+        const lock = await acquireShipLock(release.dir, release.stack, ctx.env);
+        try {
+            const steps: StepView[] = RELEASE_STEPS.map((s) => ({ ...s, state: "pending" }));
+            const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
+            if (!values.json) {
+                ctx.stdout.write(`releasectl ship: ${release.service.name} ${release.from} → ${release.version} to stack ${release.stack} (${where}, ${environment.cluster.where})\n`);
+                if (release.versionReason) ctx.stdout.write(`version: auto → ${release.version}: ${release.versionReason}\n`);
+            }
+            const deps: ShipDeps = {
+                progress,
+                git: shipGit(release.dir, release.file, release.fileName, ctx.env),
+                pulumi: (args, opts) => runPulumi(environment.pulumi, args, { cwd: release.dir, env: ctx.env, ...opts }),
+                readCluster: () => environment.cluster.read(environment.target),
+                precheck: check,
+                rollback: (to) => performRollback({ dir: release.dir, stack: release.stack, service: release.service.name, to, shown: release.shown, env: ctx.env }),
+                announce: (target, address, text) => announce(target, address, text),
+                confirm: values.yes ? undefined : (question) => confirm(ctx, question),
+                sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+                now: Date.now,
+            };
+            const outcome = await runShip(release, { baseline: environment.baseline, author: environment.author }, deps, steps);
+            ctx.stdout.write(values.json ? summaryJson(outcome) : summaryText(outcome));
+            return outcome.exitCode;
+        } finally {
+            lock.release();
+        }
+    },
+};
+
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+    return (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
+}
+
+/** A yes/no question on the terminal; anything but y/yes is no. */
+async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+    const rl = readline.createInterface({ input: process.stdin, output: ctx.stdout });
+    try {
+        const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+        return /^y(es)?$/i.test(answer.trim());
+    } finally {
+        rl.close();
+    }
+}

@@ -1,0 +1,203 @@
+import * as fs from "fs";
+import * as path from "path";
+import { isDeepStrictEqual } from "util";
+import { UserError } from "../../config/errors";
+import { stackFilePath } from "../../config/load";
+import { NotificationConfig, ReleaseConfig, ServiceConfig } from "../../config/types";
+import { ChecklistConfig, loadChecklistConfig } from "../checklist-config";
+import { DECLARATIONS } from "../checklist";
+import { CommandContext } from "../context";
+import { prepareEdit } from "../commands/prepare";
+import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
+import { findService, loadProjectStack } from "../project";
+import { parseStackText, projectName } from "../stack-config";
+import { readService } from "../stack-edit";
+import { readServiceHistory } from "../stack-history";
+import { signalsFor, Signal } from "./prometheus";
+import { shipTiming, ShipTiming, TimingOptions } from "./timing";
+import { AutoOptions, chooseVersion } from "./version";
+
+/**
+ * Everything `releasectl ship` decides before it changes anything: the version, the stack file
+ * before and after, the commands, the queries and the time limits. Built offline (no pulumi, no
+ * cluster), so `--dry-run` prints exactly what a real run would do.
+ */
+export interface ShipRelease {
+    readonly dir: string;
+    readonly stack: string;
+    /** Absolute path of the stack file. */
+    readonly file: string;
+    /** The stack file's name, as git commands in `dir` name it. */
+    readonly fileName: string;
+    /** The stack file as messages show it (relative to where releasectl runs). */
+    readonly shown: string;
+    readonly project: string;
+    readonly config: ReleaseConfig;
+    readonly nextConfig: ReleaseConfig;
+    /** The service as it is now, and as it will be released. */
+    readonly service: ServiceConfig;
+    readonly next: ServiceConfig;
+    readonly from: string;
+    readonly version: string;
+    readonly versionReason?: string;
+    readonly before: string;
+    readonly after: string;
+    readonly policyPack: string;
+    readonly packConfig: ChecklistConfig;
+    readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[] };
+    readonly tagName: string;
+    readonly notification?: NotificationConfig;
+    readonly prometheus?: { readonly url: string; readonly source: string };
+    readonly signals: readonly Signal[];
+    readonly timing: ShipTiming;
+    readonly kubeContext?: string;
+    readonly commitMessage: string;
+    /** The new release's migration, and whether its block was written for it (not carried over). */
+    readonly migration?: MigrationChange;
+}
+
+export interface MigrationChange {
+    readonly phase: string;
+    readonly downgradeCommand: readonly string[];
+    /**
+     * The migration block changed since the commit that released the current version, so it is
+     * this release's own schema change. A contract of its own must be undone by its downgrade
+     * before the previous code runs again.
+     */
+    readonly ownChange: boolean;
+}
+
+export interface ShipInput {
+    readonly service: string;
+    readonly version: string;
+    readonly cwd?: string;
+    readonly stack?: string;
+    readonly policyPack?: string;
+    readonly policyPackConfig?: string;
+    readonly prometheusUrl?: string;
+    readonly context?: string;
+    readonly timing: TimingOptions;
+    readonly auto: AutoOptions;
+}
+
+/** Key of the notification target's webhook address, as `pulumi config get --path` names it. */
+export function addressKey(project: string, target: string): string {
+    return `${project}:notifications.${target}.address`;
+}
+
+/** Validates the input and decides the release; a UserError (exit 2) for anything wrong. Changes nothing. */
+export function decideRelease(ctx: CommandContext, input: ShipInput): ShipRelease {
+    const { dir, stack, config } = loadProjectStack(ctx, { cwd: input.cwd, stack: input.stack });
+    const service = findService(config, input.service);
+    const timing = shipTiming(input.timing, service);
+    const file = stackFilePath(dir, stack);
+    const fileName = path.basename(file);
+    const shown = path.relative(ctx.cwd, file) || file;
+    const project = projectName(dir);
+
+    repoRoot(dir, ctx.env);
+    if (!isTracked(dir, fileName, ctx.env)) {
+        throw new UserError(`${shown}: not committed to git; commit it first (git add ${fileName} && git commit): ship commits each release and a rollback restores committed releases`, "ENOHISTORY");
+    }
+    if (changedPaths(dir, [fileName], ctx.env).length > 0) {
+        throw new UserError(
+            `${shown}: has uncommitted changes; commit them (git commit ${fileName}) or discard them (git restore ${fileName}) first: ship commits only the version change, and a rollback restores committed releases`,
+            "EDIRTY",
+        );
+    }
+
+    const choice = chooseVersion(input.version, { dir, stack, project, service, env: ctx.env, auto: input.auto });
+    const before = fs.readFileSync(file, "utf8");
+    const { text: after } = prepareEdit(before, { project, service: service.name, file: shown }, choice.version, stack);
+    const nextConfig = parseStackText(dir, stack, after, shown);
+    const next = findService(nextConfig, service.name);
+
+    const tagName = `${input.auto.tagPrefix ?? "v"}${choice.version}`;
+    if (tagExists(dir, tagName, ctx.env)) {
+        const at = git(dir, ["rev-list", "-n", "1", tagName], { env: ctx.env }).trim().slice(0, 7);
+        throw new UserError(`tag ${tagName} exists already (on ${at}): ${choice.version} has shipped; releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
+    }
+
+    const policyPack = input.policyPack ?? "policies";
+    if (!fs.existsSync(path.join(path.resolve(dir, policyPack), "PulumiPolicy.yaml"))) {
+        throw new UserError(
+            `--policy-pack ${policyPack}: no PulumiPolicy.yaml in ${path.resolve(dir, policyPack)}; ship runs pulumi preview and up with the project's policy pack: pass its folder (relative to ${dir})`,
+            "ENOPOLICYPACK",
+        );
+    }
+    let packConfig: ChecklistConfig;
+    try {
+        packConfig = loadChecklistConfig(input.policyPackConfig, ctx.cwd, DECLARATIONS);
+    } catch (e) {
+        if (e instanceof UserError) throw new UserError(e.message.replace(/^--config /, "--policy-pack-config "), e.code);
+        throw e;
+    }
+    const packArgs = ["--policy-pack", policyPack, ...(input.policyPackConfig === undefined ? [] : ["--policy-pack-config", path.resolve(ctx.cwd, input.policyPackConfig)])];
+
+    const prometheus = timing.monitorWindowMs === 0 ? undefined : prometheusAddress(input.prometheusUrl, config, shown, stack);
+    return {
+        dir,
+        stack,
+        file,
+        fileName,
+        shown,
+        project,
+        config,
+        nextConfig,
+        service,
+        next,
+        from: service.version,
+        version: choice.version,
+        versionReason: choice.reason,
+        before,
+        after,
+        policyPack,
+        packConfig,
+        pulumiArgs: {
+            preview: ["preview", "--stack", stack, ...packArgs],
+            up: ["up", "--stack", stack, ...packArgs, "--yes"],
+        },
+        tagName,
+        notification: config.notifications[service.notification],
+        prometheus,
+        signals: signalsFor(next),
+        timing,
+        kubeContext: input.context ?? config.kubeContext,
+        commitMessage: `release ${service.name} ${choice.version}`,
+        migration: migrationChange({ dir, stack, fileName, project, service: service.name, shown, before, env: ctx.env }, next),
+    };
+}
+
+function migrationChange(at: { dir: string; stack: string; fileName: string; project: string; service: string; shown: string; before: string; env: NodeJS.ProcessEnv }, next: ServiceConfig): MigrationChange | undefined {
+    if (next.migration === undefined) return undefined;
+    const loc = { project: at.project, service: at.service, file: at.shown };
+    const history = readServiceHistory(at.dir, at.stack, at.project, at.service, at.env);
+    const released = history.releases[history.releases.length - 1];
+    let ownChange = true;
+    if (released !== undefined) {
+        const then = git(at.dir, ["show", `${released.commit}:./${at.fileName}`], { env: at.env });
+        ownChange = !isDeepStrictEqual(readService(then, loc)?.migration, readService(at.before, loc)?.migration);
+    }
+    return { phase: next.migration.phase, downgradeCommand: next.migration.downgradeCommand, ownChange };
+}
+
+function prometheusAddress(option: string | undefined, config: ReleaseConfig, shown: string, stack: string): { url: string; source: string } {
+    const url = option ?? config.prometheusUrl;
+    if (url === undefined || url === "") {
+        throw new UserError(
+            `${shown}: releasectl:prometheusUrl is not set, and the monitor step queries Prometheus; set it (pulumi config set releasectl:prometheusUrl http://prometheus-operated.monitoring:9090 --stack ${stack}), pass --prometheus-url URL, or skip monitoring with --monitor 0`,
+            "ENOPROMETHEUS",
+        );
+    }
+    const source = option !== undefined ? "--prometheus-url" : `releasectl:prometheusUrl in ${shown}`;
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        throw new UserError(`${source} = ${JSON.stringify(url)}: not a URL; use e.g. http://prometheus-operated.monitoring:9090`, "ENOPROMETHEUS");
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+        throw new UserError(`${source} = ${JSON.stringify(url)}: not an http(s) address; use e.g. http://prometheus-operated.monitoring:9090`, "ENOPROMETHEUS");
+    }
+    return { url, source };
+}
