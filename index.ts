@@ -6,10 +6,11 @@ import { loadProgramConfig, ServiceRelease } from "./components";
 // re-applying an earlier configuration (releasectl rollback) and running `pulumi up` again.
 const config = loadProgramConfig();
 
+// With a directory set, manifests are written there instead of sent to a cluster; the provider
+// then refuses a kubeconfig context, so none is passed.
 const provider = new k8s.Provider("kubernetes", {
-    context: config.kubeContext,
+    context: config.renderYamlToDirectory === undefined ? config.kubeContext : undefined,
     namespace: config.namespace,
-    // With a directory set, manifests are written there instead of sent to a cluster.
     renderYamlToDirectory: config.renderYamlToDirectory,
 });
 

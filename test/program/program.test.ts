@@ -181,7 +181,10 @@ describe("the Pulumi program across versions", () => {
         const { config, secretKeys } = exampleConfig();
         config["releasectl:renderYamlToDirectory"] = "rendered";
         const { registrations } = await runProgram(config, secretKeys);
-        expect(registrations.find((r) => r.type === "pulumi:providers:kubernetes")?.inputs.renderYamlToDirectory).to.equal("rendered");
+        const provider = registrations.find((r) => r.type === "pulumi:providers:kubernetes");
+        expect(provider?.inputs.renderYamlToDirectory).to.equal("rendered");
+        // the provider refuses a context together with renderYamlToDirectory (found by the real engine)
+        expect(provider?.inputs.context).to.equal(undefined);
     });
 
     it("stops with the loader's one-line message when the configuration is invalid", async () => {
