@@ -142,7 +142,7 @@ Examples:
             auto: { tagPrefix: values["tag-prefix"], strict: values.strict, prerelease: values.prerelease, build: values.build },
         });
         const check = () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
-        const where = `namespace ${release.service.namespace}, kube context ${release.kubeContext ?? "(current)"}`;
+        const where = (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;
 
         if (values["dry-run"]) {
             const warnings: string[] = [];
@@ -153,7 +153,7 @@ Examples:
                 warnings.push(`${e.message} — a real run stops there, before changing anything (exit 2)`);
             }
             const plan = shipPlan(release, check(), warnings);
-            ctx.stdout.write(values.json ? `${JSON.stringify({ event: "plan", ...plan })}\n` : planText(plan, where));
+            ctx.stdout.write(values.json ? `${JSON.stringify({ event: "plan", ...plan })}\n` : planText(plan, where(`kube context ${release.kubeContext ?? "(the current one)"}`)));
             return plan.precheck.passed ? 0 : 1;
         }
 
@@ -168,7 +168,7 @@ Examples:
             const steps: StepView[] = RELEASE_STEPS.map((s) => ({ ...s, state: "pending" }));
             const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
             if (!values.json) {
-                ctx.stdout.write(`releasectl ship: ${release.service.name} ${release.from} → ${release.version} to stack ${release.stack} (${where}, ${environment.cluster.where})\n`);
+                ctx.stdout.write(`releasectl ship: ${release.service.name} ${release.from} → ${release.version} to stack ${release.stack} (${where(environment.cluster.where)})\n`);
                 if (release.versionReason) ctx.stdout.write(`version: auto → ${release.version}: ${release.versionReason}\n`);
             }
             const deps: ShipDeps = {

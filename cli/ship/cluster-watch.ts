@@ -44,7 +44,10 @@ export async function watchCanary(deps: WatchDeps, opts: { status: StatusContext
             last = line;
             const old = view.verdict === "failed" && stale !== undefined && state.canary?.status?.lastTransitionTime === stale;
             if (view.verdict === "succeeded") return { ok: true, view };
-            if (view.verdict === "failed" && !old) return { ok: false, timedOut: false, reason: `canary failed: ${view.summary}`, view };
+            if (view.verdict === "failed" && !old) {
+                const said = view.message ? `: "${view.message}"` : "";
+                return { ok: false, timedOut: false, reason: `Flagger failed the canary of ${opts.status.stackVersion} (${view.failedChecks} of ${view.threshold} checks failed)${said}`, view };
+            }
         } catch (e) {
             error = (e as Error).message;
             deps.onChange(`cannot read the cluster: ${error}; retrying`);

@@ -241,7 +241,7 @@ class Ship {
         const monitored = this.monitorResult ? `, ${formatDuration(r.timing.monitorWindowMs)} of monitoring clean (${this.monitorResult.last.map(describeSample).join(", ")})` : "";
         const text = `released ${r.service.name} ${r.version} to ${r.stack} (was ${r.from}), run by ${this.facts.author}: canary passed${monitored}.${this.tag ? ` Tag ${this.tag}.` : ""}`;
         this.announcements.release = await this.announceStep("announce", text);
-        return this.finish({ result: "released", exitCode: 0, production: `${r.version} serves all traffic` });
+        return this.finish({ result: "released", exitCode: 0, production: `${r.version} serves all traffic`, stackFile: `${r.fileName} names ${r.version} (release commit ${short(this.commits.release)})` });
     }
 
     // ---- failure paths -------------------------------------------------------------------
@@ -275,7 +275,14 @@ class Ship {
                 manual: [`git revert --no-edit ${short(this.commits.release)}   # ${r.fileName} back to ${r.from}; production was not changed`],
             });
         }
-        return this.finish({ result: "not released", exitCode: 1, failedStep: "preview", reason: `${reason}; nothing was applied (pulumi up did not run) and the prepare commit is reverted` });
+        return this.finish({
+            result: "not released",
+            exitCode: 1,
+            failedStep: "preview",
+            reason: `${reason}; nothing was applied (pulumi up did not run) and the prepare commit is reverted`,
+            production: `unchanged (${r.from})`,
+            stackFile: `${r.fileName} names ${r.from} again (revert commit ${short(this.commits.revert)})`,
+        });
     }
 
     /** A failure once production may have changed: roll back and make sure the previous version serves. */
@@ -315,14 +322,14 @@ class Ship {
                         `releasectl history ${r.service.name} --stack ${r.stack}   # the releases to go back to`,
                         `releasectl rollback ${r.service.name} --to <version> --stack ${r.stack} && git commit -m "rollback ${r.service.name}" ${r.fileName} && ${upCommand}`,
                     ],
-                    `${r.version} (release commit ${short(this.commits.release)})`,
+                    `${r.fileName} names ${r.version} (release commit ${short(this.commits.release)})`,
                 );
             }
             const to = held.outcome.plan.target.version;
             return failed(
                 `the rolled-back stack file could not be committed: ${reasonOf(err)}`,
                 [`git commit -m "rollback ${r.service.name} to ${to}" -- ${r.fileName}`, upCommand, `${status} --watch`],
-                `${to} in the working tree, not committed`,
+                `${r.fileName} names ${to} in the working tree, not committed`,
             );
         }
         const outcome = held.outcome!;
@@ -340,7 +347,7 @@ class Ship {
             return failed(
                 `rolling back to ${target} crosses a contract migration, whose downgrade must run before pulumi up (ship does not run database commands)`,
                 [...lines, upCommand, `${status} --watch`],
-                `${target} (rollback commit ${short(this.commits.rollback)}), not applied`,
+                `${r.fileName} names ${target} (rollback commit ${short(this.commits.rollback)}), not applied`,
             );
         }
 
@@ -359,7 +366,7 @@ class Ship {
                     `${upCommand}   # after fixing what pulumi reported; if a policy blocks the rollback: pulumi up --stack ${r.stack} --yes`,
                     `${status} --watch`,
                 ],
-                `${target} (rollback commit ${short(this.commits.rollback)}), not applied`,
+                `${r.fileName} names ${target} (rollback commit ${short(this.commits.rollback)}), not applied`,
             );
         }
 
@@ -383,7 +390,7 @@ class Ship {
                     `kubectl -n ${r.service.namespace} describe canary ${r.service.name}   # Flagger's events`,
                     `kubectl -n ${r.service.namespace} rollout status deployment/${r.service.name}-primary`,
                 ],
-                `${target} (rollback commit ${short(this.commits.rollback)}), applied`,
+                `${r.fileName} names ${target} (rollback commit ${short(this.commits.rollback)}), applied`,
             );
         }
 
@@ -396,7 +403,7 @@ class Ship {
             failedStep: stepId,
             reason,
             production: `${target} serves again`,
-            stackFile: `${target} (rollback commit ${short(this.commits.rollback)})`,
+            stackFile: `${r.fileName} names ${target} (rollback commit ${short(this.commits.rollback)})`,
         });
     }
 
@@ -417,7 +424,12 @@ class Ship {
                     const why = answer.stderr.split("\n").find((l) => l.trim() !== "")?.trim() ?? `exit code ${answer.code}`;
                     throw new StepFailure(`pulumi config get ${key} failed: ${why}`, "no webhook");
                 }
-                await this.deps.announce(target, answer.stdout.trim(), text);
+                try {
+                    await this.deps.announce(target, answer.stdout.trim(), text);
+                } catch (e) {
+                    // announce() names the config key, never the address.
+                    throw new StepFailure(firstLine(e), "announcement failed");
+                }
                 return `sent to ${target.name} (${target.type}${target.channel ? ` ${target.channel}` : ""})`;
             });
             return "sent";

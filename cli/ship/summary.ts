@@ -14,7 +14,7 @@ export function summaryText(o: ShipOutcome): string {
             break;
         case "rolled back":
             lines.push(`ROLLED BACK: ${o.service} ${o.version} failed at ${o.failedStep}: ${o.reason}`);
-            lines.push(`production: ${o.production}; ${o.stack} stack file: ${o.stackFile}`);
+            lines.push(`production: ${o.production}; ${o.stackFile}`);
             break;
         case "rollback failed":
             lines.push(`ROLLBACK FAILED: production needs a person now`);

@@ -20,6 +20,8 @@ export interface FakeCall {
     readonly args: string[];
     /** For `up`: the stack file's content when it ran (what Pulumi would have deployed). */
     readonly stackFile?: string;
+    /** The exit code the stand-in answered with (an `up` with 0 deployed `stackFile`). */
+    readonly code: number;
 }
 
 /** What the real CLI prints for a successful preview/update and for the failures ship handles. */
@@ -38,6 +40,10 @@ export const ANSWERS = {
         output:
             "Updating (production)\n\n    kubernetes:batch/v1:Job (checkout-migrate-2.5.0):\n" +
             "      error: 1 error occurred:\n        * Job has failed: BackoffLimitExceeded\n\nerror: update failed\n",
+    },
+    updateConflict: {
+        code: 255,
+        output: "Updating (production)\n\nerror: [409] Conflict: Another update is currently in progress.\n",
     },
 };
 
@@ -67,7 +73,6 @@ const command = args[0];
 const stackAt = args.indexOf("--stack");
 const stack = stackAt >= 0 ? args[stackAt + 1] : undefined;
 if (command === "up" && stack) call.stackFile = fs.readFileSync(path.join(process.cwd(), "Pulumi." + stack + ".yaml"), "utf8");
-fs.appendFileSync(path.join(state, "calls.jsonl"), JSON.stringify(call) + "\\n");
 function next(name, fallback) {
     const answers = script[name];
     if (!answers || answers.length === 0) return fallback;
@@ -76,15 +81,26 @@ function next(name, fallback) {
     fs.writeFileSync(counter, String(n + 1));
     return answers[Math.min(n, answers.length - 1)];
 }
+/** The first argument after \`config get\` that is neither a flag nor a flag's value. */
+function configKey() {
+    const withValue = new Set(["--stack", "-s", "--cwd", "-C", "--config-file"]);
+    for (let i = 2; i < args.length; i++) {
+        if (withValue.has(args[i])) { i++; continue; }
+        if (!args[i].startsWith("-")) return args[i];
+    }
+    return undefined;
+}
 let answer;
 if (command === "preview") answer = next("preview", ${JSON.stringify(ANSWERS.previewOk)});
 else if (command === "up") answer = next("up", ${JSON.stringify(ANSWERS.upOk)});
 else if (command === "config" && args[1] === "get") {
-    const key = args[args.indexOf("--path") + 1];
+    const key = configKey();
     const value = (script.config || {})[key];
     answer = value === undefined ? { code: 255, output: "error: configuration key '" + key + "' not found for stack '" + stack + "'\\n" } : { code: 0, output: value + "\\n" };
 } else if (command === "version") answer = { code: 0, output: "v3.274.1\\n" };
 else answer = { code: 255, output: "error: the stand-in pulumi does not know " + command + "\\n" };
+call.code = answer.code;
+fs.appendFileSync(path.join(state, "calls.jsonl"), JSON.stringify(call) + "\\n");
 (answer.code === 0 ? process.stdout : process.stderr).write(answer.output);
 process.exitCode = answer.code;
 `,

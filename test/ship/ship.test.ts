@@ -1,0 +1,270 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { FakeKubeApi, canaryObject } from "../helpers/fake-kube-api";
+import { ANSWERS } from "../helpers/fake-pulumi";
+import { edited } from "../cli/project-fixture";
+import { CliRun, runCli } from "../cli/run-cli";
+import { checkoutAt, checkoutIn, FAST, makeWorld, markedRollback, NS, PRODUCTION, SECRET_TOKEN, STACK_FILE, Webhook, withContract, World } from "./fixture";
+
+const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--non-interactive"];
+const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--non-interactive"];
+/** checkout back at 2.4.1 with the rollback mark, as the rollback path commits it. */
+const ROLLED_BACK = markedRollback(checkoutAt("2.4.1", "2.5.0"), "2.5.0");
+
+describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)", function () {
+    this.timeout(30_000);
+    let api: FakeKubeApi;
+    let hook: Webhook;
+    let world: World | undefined;
+    let runs: CliRun[];
+
+    before(async () => {
+        api = await FakeKubeApi.start();
+        hook = await Webhook.start();
+    });
+    after(async () => {
+        await api.close();
+        await hook.close();
+    });
+    beforeEach(() => {
+        hook.reset();
+        runs = [];
+    });
+    afterEach(() => {
+        // Whatever happened, the webhook address read through pulumi config get was never printed.
+        for (const run of runs) expect(`${run.stdout}${run.stderr}`).not.to.include(SECRET_TOKEN);
+        world?.remove();
+        world = undefined;
+    });
+
+    const setUp = (opts: Omit<Parameters<typeof makeWorld>[0], "api" | "hook"> = {}) => {
+        world = makeWorld({ api, hook, ...opts });
+        return world;
+    };
+    const ship = async (w: World, ...args: string[]) => {
+        const run = await w.ship("checkout", ...args);
+        runs.push(run);
+        return run;
+    };
+    const ups = (w: World) => w.calls().filter((c) => c.args[0] === "up");
+
+    describe("a release that goes well", () => {
+        it("commits the version, previews and applies with the policy pack, follows the canary, tags and announces", async () => {
+            const w = setUp();
+            const run = await ship(w, "auto", ...FAST);
+            expect(run.code, run.stdout + run.stderr).to.equal(0);
+            expect(w.calls().map((c) => c.args)).to.deep.equal([
+                PREVIEW,
+                UP,
+                ["config", "get", "--path", "releasectl:notifications.releases.address", "--stack", "production", "--non-interactive"],
+            ]);
+            expect(checkoutIn(ups(w)[0].stackFile!)).to.deep.equal({ version: "2.5.0", rollback: false });
+            expect(w.stackFile()).to.equal(checkoutAt("2.5.0", "2.4.1"));
+            expect(w.log()[0]).to.equal("release checkout 2.5.0");
+            expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim()).to.equal(STACK_FILE);
+            expect(w.repo.git("cat-file", "-t", "v2.5.0").trim()).to.equal("tag");
+            expect(w.repo.git("rev-parse", "v2.5.0^{commit}").trim()).to.equal(w.repo.head());
+            expect(hook.texts()).to.deep.equal(["released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag v2.5.0."]);
+            expect(hook.received[0].path).to.equal(`/services/${SECRET_TOKEN}`);
+        });
+
+        it("shows every step with its state and elapsed time, and what to push", async () => {
+            const w = setUp();
+            const run = await ship(w, "2.5.0", ...FAST);
+            for (const step of ["pre-check", "prepare", "preview", "apply", "canary", "tag", "announce"]) {
+                expect(run.stdout).to.match(new RegExp(`^✓ ${step}: done \\(\\d+\\.\\d+s\\)`, "m"));
+            }
+            expect(run.stdout).to.match(/^- monitor: skipped — --monitor 0$/m);
+            expect(run.stdout).to.match(/^released checkout 2\.5\.0 to production in \d+\.\ds \(was 2\.4\.1\): tag v2\.5\.0$/m);
+            expect(run.stdout).to.include("not pushed: git push origin main v2.5.0\n");
+        });
+
+        it("keeps the release when the announcement fails: a warning naming the config key, exit 0", async () => {
+            const w = setUp();
+            hook.status = 500;
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.include(
+                "warning: announcement to releases not sent: the releases webhook (releasectl:notifications.releases.address) answered HTTP 500; the release itself stands",
+            );
+            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("v2.5.0");
+        });
+
+        it("keeps the release when the webhook address cannot be read, without printing pulumi's answer", async () => {
+            const w = setUp({ pulumi: { config: { "releasectl:notifications.releases.address": undefined as unknown as string } } });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(0);
+            expect(run.stdout).to.match(/warning: announcement to releases not sent: pulumi config get releasectl:notifications\.releases\.address failed: error: configuration key/);
+            expect(hook.received).to.have.length(0);
+        });
+    });
+
+    describe("a failure before anything is applied", () => {
+        it("stops at a failed pre-check: no commit, no pulumi call, exit 1", async () => {
+            const w = setUp();
+            w.repo.git("checkout", "-q", "-b", "experiment");
+            const head = w.repo.head();
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(1);
+            expect(run.stdout).to.match(/^✗ pre-check: failed .*1 mandatory check failed/m);
+            expect(run.stdout).to.include("repository-branch-allowed: branch experiment is not allowed for stack production");
+            expect(w.calls()).to.deep.equal([]);
+            expect(w.repo.head()).to.equal(head);
+            expect(w.stackFile()).to.equal(PRODUCTION);
+            expect(hook.received).to.have.length(0);
+        });
+
+        it("reverts the prepare commit on a policy violation at preview and never runs pulumi up", async () => {
+            const w = setUp({ pulumi: { preview: [ANSWERS.policyViolation("canary-thresholds-strict")] } });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(1);
+            expect(w.commands()).to.deep.equal(["preview"]);
+            expect(w.stackFile()).to.equal(PRODUCTION);
+            expect(w.log().slice(0, 2)).to.deep.equal(["revert release checkout 2.5.0: policy violation", "release checkout 2.5.0"]);
+            expect(w.repo.git("diff", "HEAD~2", "HEAD").trim()).to.equal("");
+            expect(run.stdout).to.include("preview failed: policy violation canary-thresholds-strict; nothing was applied (pulumi up did not run) and the prepare commit is reverted");
+            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("");
+            expect(hook.received).to.have.length(0);
+        });
+    });
+
+    describe("a failure once production changed: the rollback path", () => {
+        /** The rollback was committed, applied by a second up with 2.4.1 marked rollback, and announced. */
+        const expectRolledBack = (w: World, run: CliRun, subject: string) => {
+            expect(run.code).to.equal(1);
+            expect(w.stackFile()).to.equal(ROLLED_BACK);
+            expect(w.log().slice(0, 2)).to.deep.equal([subject, "release checkout 2.5.0"]);
+            const applied = ups(w);
+            expect(checkoutIn(applied[applied.length - 1].stackFile!)).to.deep.equal({ version: "2.4.1", rollback: true });
+            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("");
+            expect(hook.texts()).to.have.length(1);
+            expect(hook.texts()[0]).to.match(/^ROLLED BACK: checkout 2\.5\.0 in production failed at \w+ \(.+\); releasectl ship rolled it back to 2\.4\.1, which serves again\. Run by Ada Release\.$/);
+            expect(run.stdout).to.include("production: 2.4.1 serves again; Pulumi.production.yaml names 2.4.1 (rollback commit ");
+        };
+
+        it("rolls back a failed migration (pulumi up failed)", async () => {
+            const w = setUp({ pulumi: { up: [ANSWERS.migrationFailed, ANSWERS.upOk] } });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(w.commands()).to.deep.equal(["preview", "up", "up", "config get"]);
+            expectRolledBack(w, run, "rollback checkout to 2.4.1: pulumi up failed");
+            expect(run.stdout).to.include("ROLLED BACK: checkout 2.5.0 failed at apply: pulumi up failed: ");
+            expect(run.stdout).to.include("* Job has failed: BackoffLimitExceeded");
+        });
+
+        it("rolls back when Flagger fails the canary", async () => {
+            const w = setUp({ cluster: { release: "fail" } });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(w.commands()).to.deep.equal(["preview", "up", "up", "config get"]);
+            expectRolledBack(w, run, "rollback checkout to 2.4.1: canary failed");
+            expect(hook.texts()[0]).to.include("failed at canary (Flagger failed the canary of 2.5.0 (5 of 5 checks failed)");
+        });
+
+        it("rolls back a canary that neither succeeds nor fails within --watch-timeout", async () => {
+            const w = setUp({ cluster: { release: "hang" } });
+            const run = await ship(w, "2.5.0", ...FAST, "--watch-timeout", "300ms");
+            expectRolledBack(w, run, "rollback checkout to 2.4.1: canary timed out");
+            expect(run.stdout).to.match(/canary timed out after 300ms: Flagger is analysing 2\.5\.0: 10% of traffic/);
+        });
+
+        it("says what production runs and the commands to finish when the rollback's pulumi up fails too", async () => {
+            const w = setUp({ cluster: { release: "fail" }, pulumi: { up: [ANSWERS.upOk, ANSWERS.updateConflict] } });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(1);
+            expect(w.commands()).to.deep.equal(["preview", "up", "up", "config get"]);
+            expect(w.stackFile()).to.equal(ROLLED_BACK);
+            expect(w.log()[0]).to.equal("rollback checkout to 2.4.1: canary failed");
+            expect(run.stdout).to.include("ROLLBACK FAILED: production needs a person now\n");
+            expect(run.stdout).to.include("pulumi up of the rollback failed: pulumi up failed: error: [409] Conflict: Another update is currently in progress.");
+            expect(run.stdout).to.match(/ {2}production: {2}Failed .*users are served by the primary, 2\.4\.1\n/);
+            expect(run.stdout).to.include("  stack file:  Pulumi.production.yaml names 2.4.1 (rollback commit ");
+            expect(run.stdout).to.include("    $ pulumi up --stack production --policy-pack policies --yes   # after fixing what pulumi reported");
+            expect(hook.texts()[0]).to.match(/^ROLLBACK FAILED: checkout 2\.5\.0 failed in production/);
+        });
+
+        it("stops before pulumi up when the release's own contract migration must be undone first", async () => {
+            const w = setUp({ cluster: { release: "fail" } });
+            w.repo.commit("checkout: contract migration for 2.5.0", { [STACK_FILE]: withContract(PRODUCTION) });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(1);
+            expect(w.commands()).to.deep.equal(["preview", "up", "config get"]);
+            expect(w.stackFile()).to.equal(markedRollback(checkoutAt("2.4.1", "2.5.0", withContract(PRODUCTION)), "2.5.0"));
+            expect(w.log()[0]).to.equal("rollback checkout to 2.4.1: canary failed");
+            const manual = run.stdout.slice(run.stdout.indexOf("  run, in order:"));
+            expect(manual.split("\n").slice(1, 4)).to.deep.equal([
+                "    $ /app/migrate down --to 2.4.1   # undo the contract migration of 2.5.0 (in the migration image), BEFORE pulumi up",
+                "    $ pulumi up --stack production --policy-pack policies --yes",
+                "    $ releasectl status checkout --stack production --watch",
+            ]);
+            expect(hook.texts()[0]).to.match(/^ROLLBACK FAILED: /);
+        });
+    });
+
+    describe("checks before anything changes (exit 2, nothing written)", () => {
+        /** Exit 2 with one line naming the problem, and no commit, no file change, no pulumi call. */
+        const expectRefused = async (w: World, run: CliRun, message: RegExp | string) => {
+            expect(run.code, run.stdout + run.stderr).to.equal(2);
+            if (typeof message === "string") expect(run.stderr).to.include(message);
+            else expect(run.stderr).to.match(message);
+            expect(w.commands()).to.deep.equal([]);
+            expect(w.log()[0]).to.equal("feat: one-page checkout");
+        };
+
+        it("refuses without the pulumi CLI, before reading the cluster", async () => {
+            const w = setUp();
+            const run = await runCli(["ship", "checkout", "2.5.0", ...FAST], { cwd: w.repo.dir, env: { ...w.env, PATH: process.env.PATH } });
+            runs.push(run);
+            await expectRefused(w, run, "the pulumi CLI is not on PATH and PULUMI_BINARY is not set; install it");
+            expect(w.stackFile()).to.equal(PRODUCTION);
+            expect(api.requests).to.have.length(0);
+        });
+
+        it("refuses to release without --yes when not on a terminal", async () => {
+            const w = setUp();
+            const run = await ship(w, "2.5.0");
+            await expectRefused(w, run, "not on a terminal, so nobody can confirm the release: pass --yes to release non-interactively");
+            expect(w.stackFile()).to.equal(PRODUCTION);
+        });
+
+        it("refuses uncommitted changes to the stack file", async () => {
+            const w = setUp();
+            fs.appendFileSync(path.join(w.repo.dir, STACK_FILE), "# local note\n");
+            const run = await ship(w, "2.5.0", ...FAST);
+            await expectRefused(w, run, "Pulumi.production.yaml: has uncommitted changes; commit them (git commit Pulumi.production.yaml) or discard them");
+        });
+
+        it("refuses a version that does not move forward", async () => {
+            const w = setUp();
+            const run = await ship(w, "2.4.0", ...FAST);
+            await expectRefused(w, run, "checkout: 2.4.0 does not move forward from 2.4.1; going back is a rollback");
+        });
+
+        it("refuses a version whose tag exists", async () => {
+            const w = setUp();
+            w.repo.tag("v2.5.0");
+            const run = await ship(w, "2.5.0", ...FAST);
+            await expectRefused(w, run, /tag v2\.5\.0 exists already \(on [0-9a-f]{7}\): 2\.5\.0 has shipped/);
+        });
+
+        it("says how to configure Prometheus, or skip monitoring, when the stack has no address", async () => {
+            const w = setUp();
+            w.repo.commit("no prometheus", { [STACK_FILE]: edited(PRODUCTION, [["  releasectl:prometheusUrl: http://prometheus-operated.monitoring:9090\n", ""]]) });
+            const run = await ship(w, "2.5.0", "--yes");
+            expect(run.code).to.equal(2);
+            expect(run.stderr).to.include(
+                "releasectl:prometheusUrl is not set, and the monitor step queries Prometheus; set it (pulumi config set releasectl:prometheusUrl http://prometheus-operated.monitoring:9090 --stack production), pass --prometheus-url URL, or skip monitoring with --monitor 0",
+            );
+            expect(w.commands()).to.deep.equal([]);
+        });
+
+        it("refuses while a canary of the service is under way", async () => {
+            const w = setUp();
+            api.onRequest((req) =>
+                req.path.endsWith("/canaries/checkout") ? { status: 200, body: canaryObject({ name: "checkout", namespace: NS, phase: "Progressing", weight: 20 }) } : undefined,
+            );
+            const run = await ship(w, "2.5.0", ...FAST);
+            await expectRefused(w, run, "a canary of checkout ");
+            expect(run.stderr).to.include("is under way in the cluster (Progressing, 20% of traffic); wait for it to end (releasectl status checkout --stack production --watch)");
+        });
+    });
+});
