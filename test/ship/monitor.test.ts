@@ -75,3 +75,20 @@ describe("ship monitoring against a real Prometheus server", function () {
         expect((error as Error).message).to.match(/^cannot reach Prometheus at http:\/\/127\.0\.0\.1:1/);
     });
 });
+
+describe("ship monitoring when Prometheus does not answer", () => {
+    const unreachable = "http://127.0.0.1:1";
+
+    it("fails after three rounds in a row without an answer, saying why", async () => {
+        const errors: number[] = [];
+        const result = await monitor({ baseUrl: unreachable, signals: signalsFor(checkout()), windowMs: 600_000, intervalMs: 60_000, maxConsecutiveErrors: 3, onError: (_e, round) => errors.push(round), ...noWait });
+        expect(result.ok).to.equal(false);
+        expect(errors).to.deep.equal([1, 2, 3]);
+        expect(result.error).to.match(/^cannot reach Prometheus at http:\/\/127\.0\.0\.1:1: .* \(3 rounds in a row\)$/);
+    });
+
+    it("fails a window in which no round was answered", async () => {
+        const result = await monitor({ baseUrl: unreachable, signals: signalsFor(checkout()), windowMs: 0, intervalMs: 60_000, maxConsecutiveErrors: 3, ...noWait });
+        expect(result).to.deep.include({ ok: false, rounds: 1, error: "no round of the window could query Prometheus" });
+    });
+});
