@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withChecklistRule } from "../config/checklist-keys";
 import { UserError } from "../config/errors";
 import { parseReleaseConfig, PROJECT_KEYS } from "../config/load";
 import { ReleaseConfig } from "../config/types";
@@ -38,7 +39,7 @@ export function loadProgramConfig(): ReleaseConfig {
             isSecretKey: (key) => isSecret?.(key) ?? false,
         });
     } catch (e) {
-        if (e instanceof UserError) throw new pulumi.RunError(e.message);
+        if (e instanceof UserError) throw new pulumi.RunError(withChecklistRule(e));
         throw e;
     }
 }

@@ -1,5 +1,6 @@
 import * as path from "path";
-import { ConfigError, UserError } from "../../config/errors";
+import { checklistRuleFor, withChecklistRule } from "../../config/checklist-keys";
+import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { DECLARATIONS, runChecklist } from "../checklist";
@@ -13,16 +14,6 @@ import { loadProjectStack } from "../project";
 import { renderReleases } from "./render";
 
 const USAGE = "releasectl check [--stack NAME] [--service NAME] [--json] [--config FILE] [--no-repo]";
-
-/**
- * Stack-file keys the loader rejects before any rule can run, and the rule that would have
- * reported them: bad input still exits 2, but the message points at the checklist item.
- */
-const RULE_FOR_KEY: readonly [RegExp, string][] = [
-    [/\.migration\.downgradeCommand$/, "migration-reversible"],
-    [/\.migration\.phase$/, "migration-reversible"],
-    [/\.(?:previousV|v)ersion$/, "deployment-version-semver"],
-];
 
 /** `RELEASECTL_NOW` (an ISO 8601 instant) replaces the clock, for tests and freeze rehearsals. */
 function clock(env: NodeJS.ProcessEnv): { now: Date; clock?: string } {
@@ -95,8 +86,7 @@ Examples:
         try {
             loaded = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
         } catch (e) {
-            const rule = e instanceof ConfigError ? RULE_FOR_KEY.find(([key]) => key.test(e.keyPath))?.[1] : undefined;
-            if (rule) throw new UserError(`${e instanceof Error ? e.message : String(e)} (checklist rule ${rule})`, "ECONFIG");
+            if (checklistRuleFor(e)) throw new UserError(withChecklistRule(e as Error), "ECONFIG");
             throw e;
         }
         const { dir, stack, config } = loaded;

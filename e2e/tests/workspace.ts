@@ -1,0 +1,153 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+
+export const ROOT = path.join(__dirname, "..", "..");
+export const ENGINE_BIN = path.join(ROOT, "e2e", "engine", "bin");
+export const PASSPHRASE = "e2e-passphrase";
+export const SECRETS = {
+    "releasectl:notifications.releases.address": "https://hooks.slack.test/services/T0/B0/e2e-webhook-plaintext",
+    "releasectl:services.checkout.migration.databaseUrl": "postgres://checkout:e2e-db-plaintext@db.shop:5432/checkout",
+};
+
+/** Fails clearly when the engine is not built (npm run engine:build); never skips. */
+export function requireEngine(): void {
+    for (const bin of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"]) {
+        if (!fs.existsSync(path.join(ENGINE_BIN, bin))) {
+            throw new Error(`${path.join(ENGINE_BIN, bin)} is missing: build the engine first with npm run engine:build`);
+        }
+    }
+}
+
+export interface PulumiRun {
+    readonly code: number;
+    readonly output: string;
+}
+
+/**
+ * A temporary copy of the project with its own file backend and passphrase, a stack made from
+ * the example configuration whose secure values are real ciphertexts set with
+ * `pulumi config set --secret`, and every command's output kept for the secret-leak check.
+ */
+export class Workspace {
+    readonly outputs: string[] = [];
+
+    private constructor(readonly dir: string, readonly root: string) {}
+
+    static create(): Workspace {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-e2e-"));
+        const dir = path.join(root, "project");
+        fs.mkdirSync(dir);
+        for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "config", "builders", "policies", "cli"]) {
+            fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), {
+                recursive: true,
+                filter: (src) => !src.includes(`${path.sep}node_modules`),
+            });
+        }
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        fs.mkdirSync(path.join(root, "state"));
+        fs.mkdirSync(path.join(root, "home"));
+        const ws = new Workspace(dir, root);
+        // The example stack without its ciphertexts: the stack gets its own salt and real ones.
+        const example = fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
+        fs.writeFileSync(ws.stackFile, withoutSecrets(example));
+        ws.ok(["stack", "init"]);
+        for (const [key, value] of Object.entries(SECRETS)) ws.ok(["config", "set", "--secret", "--path", key, value]);
+        return ws;
+    }
+
+    get stackFile(): string {
+        return path.join(this.dir, "Pulumi.production.yaml");
+    }
+
+    get env(): NodeJS.ProcessEnv {
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            PATH: `${ENGINE_BIN}${path.delimiter}${process.env.PATH}`,
+            PULUMI_HOME: path.join(this.root, "home"),
+            PULUMI_BACKEND_URL: `file://${path.join(this.root, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+        };
+        delete env.PULUMI_IGNORE_AMBIENT_PLUGINS;
+        delete env.PULUMI_ACCESS_TOKEN;
+        return env;
+    }
+
+    pulumi(args: readonly string[]): PulumiRun {
+        const result = spawnSync(path.join(ENGINE_BIN, "pulumi"), [...args, "--stack", "production", "--non-interactive"], {
+            cwd: this.dir,
+            env: this.env,
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+        this.outputs.push(output);
+        return { code: result.status ?? 1, output };
+    }
+
+    ok(args: readonly string[]): string {
+        const run = this.pulumi(args);
+        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${run.output.slice(-4000)}`);
+        return run.output;
+    }
+
+    /** `releasectl render` of this workspace's stack, through the compiled command line. */
+    render(): string {
+        return execFileSync(process.execPath, [path.join(ROOT, "bin", "releasectl.js"), "render", "--stack", "production", "--cwd", this.dir], {
+            encoding: "utf8",
+            env: { ...process.env, RELEASECTL_STACK: "" },
+        });
+    }
+
+    /** Edits the stack file's text (a plain string replacement that must match once). */
+    edit(from: string | RegExp, to: string): void {
+        const text = fs.readFileSync(this.stackFile, "utf8");
+        const next = text.replace(from, to);
+        if (next === text) throw new Error(`stack file edit did not match ${from}`);
+        fs.writeFileSync(this.stackFile, next);
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+/** Drops `secure:` values (and the salt) from a stack file; the test sets them again. */
+export function withoutSecrets(text: string): string {
+    return text
+        .replace(/^encryptionsalt:.*\n/m, "")
+        .replace(/\n(\s+)address:\n\s+secure: \S+/g, "")
+        .replace(/\n(\s+)databaseUrl:\n\s+secure: \S+/g, "");
+}
+
+/** Every object in the YAML files under `dir`, keyed `Kind/namespace/name`. */
+export function readRendered(dir: string): Map<string, any> {
+    const objects = new Map<string, any>();
+    const walk = (d: string) => {
+        for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+            const file = path.join(d, entry.name);
+            if (entry.isDirectory()) walk(file);
+            else if (/\.ya?ml$/.test(entry.name)) {
+                for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
+                    const object = doc.toJS();
+                    if (object) objects.set(`${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, object);
+                }
+            }
+        }
+    };
+    walk(dir);
+    return objects;
+}
+
+/** The objects `releasectl render` printed, keyed like readRendered. */
+export function parseRender(text: string): Map<string, any> {
+    const objects = new Map<string, any>();
+    for (const doc of parseAllDocuments(text)) {
+        const object = doc.toJS();
+        if (object) objects.set(`${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, object);
+    }
+    return objects;
+}
