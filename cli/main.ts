@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
     diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
     status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },
-    ship: { summary: "the whole release in one command: check, commit, preview, up, canary, monitor, tag, announce; rolls back by itself", load: () => require("./commands/ship").ship },
+    ship: { summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure", load: () => require("./commands/ship").ship },
 };
 
 /** Registers a command (used by each command module's entry in the table above). */

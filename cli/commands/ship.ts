@@ -20,7 +20,7 @@ const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] 
 
 export const ship: Command = {
     name: "ship",
-    summary: "the whole release in one command: check, commit, preview, up, canary, monitor, tag, announce; rolls back by itself",
+    summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure",
     help: `Usage: ${USAGE}
 
 Releases one service, every step in order, stopping at the first failure and putting production
@@ -67,7 +67,8 @@ Options:
   --dry-run               print the plan (every command and query, the rollback path) and change
                           nothing; works without pulumi or a cluster (says what a real run would
                           stop at). Exit 0, or 1 when the pre-check fails.
-  --yes                   do not ask for confirmation (required when not on a terminal)
+  --yes, -y               do not ask for confirmation (required when not on a terminal,
+                          and with --json)
   --json                  JSON lines: one event per step change, then a summary object
   --watch-timeout D       give the canary at most D (default: Flagger's progress deadline + the
                           canary's intervals: start, steps, threshold, promotion; 22m for the

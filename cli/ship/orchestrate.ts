@@ -64,6 +64,8 @@ export interface ShipOutcome {
     readonly stackFile?: string;
     /** Commands a person must run now (a rollback that did not complete). */
     readonly manual: readonly string[];
+    /** What the failed step found, line by line (the failed checks of the pre-check). */
+    readonly details: readonly string[];
     readonly warnings: readonly string[];
     readonly steps: readonly StepView[];
     readonly elapsedMs: number;
@@ -110,6 +112,7 @@ class Ship {
     private readonly announcements: { release?: string; rollback?: string } = {};
     private tag?: string;
     private monitorResult?: MonitorResult;
+    private details: string[] = [];
 
     constructor(
         private readonly r: ShipRelease,
@@ -127,7 +130,8 @@ class Ship {
             await this.step("precheck", async (note) => {
                 const report = this.deps.precheck();
                 if (!report.passed) {
-                    for (const line of failedChecks(report)) note(line);
+                    this.details = failedChecks(report);
+                    for (const line of this.details) note(line);
                     throw new StepFailure(`pre-check: ${report.counts.failed} mandatory check${report.counts.failed === 1 ? "" : "s"} failed (${countsLine(report)})`, "pre-check failed");
                 }
                 return countsLine(report);
@@ -527,6 +531,7 @@ class Ship {
         return {
             ...o,
             manual: o.manual ?? [],
+            details: [...this.details],
             service: r.service.name,
             stack: r.stack,
             version: r.version,

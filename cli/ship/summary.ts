@@ -11,6 +11,7 @@ export function summaryText(o: ShipOutcome): string {
             break;
         case "not released":
             lines.push(`not released: ${o.service} ${o.version} stopped at ${o.failedStep}: ${o.reason}`);
+            for (const d of o.details) lines.push(`  ✗ ${d}`);
             break;
         case "rolled back":
             lines.push(`ROLLED BACK: ${o.service} ${o.version} failed at ${o.failedStep}: ${o.reason}`);
@@ -52,6 +53,7 @@ export function summaryJson(o: ShipOutcome): string {
         tag: o.tag ?? null,
         announcements: o.announcements,
         manual: o.manual,
+        details: o.details,
         warnings: o.warnings,
         push: o.push ?? null,
         elapsedMs: o.elapsedMs,

@@ -87,6 +87,14 @@ describe("releasectl ship --dry-run", function () {
         expect(run.stdout).to.include("✗ repository-branch-allowed: branch experiment is not allowed for stack production");
     });
 
+    it("documents every option in --help", async () => {
+        const run = await world.ship("--help");
+        expect(run.code).to.equal(0);
+        for (const option of ["--stack", "--dry-run", "--yes", "--json", "--watch-timeout", "--monitor", "--monitor-interval", "--interval", "--rollback-timeout", "--prometheus-url", "--context", "--policy-pack", "--policy-pack-config", "--tag-prefix"]) {
+            expect(run.stdout).to.include(`  ${option}`);
+        }
+    });
+
     it("prints the plan as one JSON object with --json", async () => {
         const run = await world.ship("checkout", "2.5.0", "--dry-run", "--json");
         const lines = run.stdout.trimEnd().split("\n");
