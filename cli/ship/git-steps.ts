@@ -1,5 +1,7 @@
 import * as fs from "fs";
 import { UserError } from "../../config/errors";
+import { computeNext } from "../commands/next";
+import { tagMessage } from "../commands/tag";
 import { git, tagExists } from "../git";
 import { updateFileLocked } from "../lock";
 
@@ -15,7 +17,11 @@ export interface ShipGit {
     /** The stack file as committed at HEAD (for the state report when something went wrong). */
     committedStackFile(): string | undefined;
     tagExists(name: string): boolean;
-    tag(name: string, commit: string, message: string): void;
+    /**
+     * An annotated tag on `commit`, with releasectl tag's message (one line per commit since the
+     * previous release tag), or `fallback` when that history cannot be read.
+     */
+    tag(name: string, commit: string, prefix: string, fallback: string): void;
     /** The checked-out branch, or undefined when HEAD is detached. */
     branch(): string | undefined;
 }
@@ -44,7 +50,13 @@ export function shipGit(dir: string, file: string, fileName: string, env: NodeJS
             }
         },
         tagExists: (name) => tagExists(dir, name, env),
-        tag(name, commit, message) {
+        tag(name, commit, prefix, fallback) {
+            let message = fallback;
+            try {
+                message = tagMessage(name, computeNext({ repo: dir, to: commit, tagPrefix: prefix, env }));
+            } catch {
+                // a history next cannot read still gets its tag, with the plain message
+            }
             git(dir, ["tag", "--annotate", "--cleanup=whitespace", "--file=-", name, commit], { env, input: message });
         },
         branch() {

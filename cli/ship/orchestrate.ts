@@ -235,7 +235,7 @@ class Ship {
         try {
             await this.step("tag", async () => {
                 if (this.deps.git.tagExists(r.tagName)) throw new StepFailure(`tag ${r.tagName} exists already (created meanwhile?); not moved`, "tag exists");
-                this.deps.git.tag(r.tagName, this.commits.release!, `release ${r.tagName}\n\n${r.service.name} ${r.version} in stack ${r.stack} (previous ${r.from}), released with releasectl ship.\n`);
+                this.deps.git.tag(r.tagName, this.commits.release!, r.tagPrefix, `release ${r.tagName}\n`);
                 this.tag = r.tagName;
                 return `${r.tagName} on ${short(this.commits.release)} (not pushed)`;
             });

@@ -46,6 +46,7 @@ export interface ShipRelease {
     readonly packConfig: ChecklistConfig;
     readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[] };
     readonly tagName: string;
+    readonly tagPrefix: string;
     readonly notification?: NotificationConfig;
     readonly prometheus?: { readonly url: string; readonly source: string };
     readonly signals: readonly Signal[];
@@ -158,6 +159,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
             up: ["up", "--stack", stack, ...packArgs, "--yes"],
         },
         tagName,
+        tagPrefix: input.auto.tagPrefix ?? "v",
         notification: config.notifications[service.notification],
         prometheus,
         signals: signalsFor(next),
