@@ -51,6 +51,9 @@ On failure:
                        fails, timeout), ship says what production runs and the exact commands
                        to finish by hand; exit 1.
   tag, announce        a warning: the release stands (exit 0).
+  Ctrl-C               before the first change: stops, nothing changed; during preview or
+                       apply pulumi cancels and the step fails as above; while the canary or
+                       the monitoring is watched: rolls back. A second Ctrl-C leaves at once.
 
 Before anything changes (exit 2, nothing written): the service, stack and version are valid
 (auto: the commits since the last release tag, as releasectl next; without release tags, since
@@ -165,6 +168,23 @@ Examples:
         }
         const environment = await checkEnvironment(release, ctx.env);
         const lock = await acquireShipLock(release.dir, release.stack, ctx.env);
+        // Ctrl-C must not leave a half-done release behind: the first one stops the release (or
+        // rolls it back once production changed; pulumi, in the same process group, cancels its
+        // own update), a second one leaves at once, saying what to check.
+        let interrupts = 0;
+        const onInterrupt = () => {
+            interrupts++;
+            if (interrupts === 1) {
+                ctx.stderr.write(`\nreleasectl ship: interrupted: stopping the release (rolling back if production changed); Ctrl-C again to leave at once\n`);
+                return;
+            }
+            ctx.stderr.write(
+                `\nreleasectl ship: interrupted twice: leaving now; production may be mid-release: releasectl status ${release.service.name} --stack ${release.stack}, git log -3 ${release.fileName}, releasectl rollback ${release.service.name} --stack ${release.stack}\n`,
+            );
+            lock.release();
+            process.exit(130);
+        };
+        process.on("SIGINT", onInterrupt);
         try {
             const steps: StepView[] = RELEASE_STEPS.map((s) => ({ ...s, state: "pending" }));
             const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
@@ -183,11 +203,13 @@ Examples:
                 confirm: values.yes ? undefined : (question) => confirm(ctx, question),
                 sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
                 now: Date.now,
+                interrupted: () => interrupts > 0,
             };
             const outcome = await runShip(release, { baseline: environment.baseline, author: environment.author }, deps, steps);
             ctx.stdout.write(values.json ? summaryJson(outcome) : summaryText(outcome));
             return outcome.exitCode;
         } finally {
+            process.removeListener("SIGINT", onInterrupt);
             lock.release();
         }
     },
@@ -201,7 +223,10 @@ function isTerminal(stream: NodeJS.WritableStream): boolean {
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
     const rl = readline.createInterface({ input: process.stdin, output: ctx.stdout });
     try {
-        const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+        const answer = await new Promise<string>((resolve) => {
+            rl.on("SIGINT", () => resolve("")); // Ctrl-C at the prompt is a no
+            rl.question(`${question} [y/N] `, resolve);
+        });
         return /^y(es)?$/i.test(answer.trim());
     } finally {
         rl.close();

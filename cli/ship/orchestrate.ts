@@ -34,6 +34,12 @@ export interface ShipDeps {
     readonly confirm?: (question: string) => Promise<boolean>;
     readonly sleep: (ms: number) => Promise<void>;
     readonly now: () => number;
+    /**
+     * Whether the person asked to stop (Ctrl-C). Before the first change the release stops;
+     * while the canary or the monitoring is watched it fails and rolls back. The rollback
+     * itself is not interrupted by it.
+     */
+    readonly interrupted?: () => boolean;
 }
 
 export interface ShipFacts {
@@ -147,6 +153,10 @@ class Ship {
             }
         }
 
+        if (this.deps.interrupted?.()) {
+            return this.finish({ result: "not released", exitCode: 1, failedStep: "confirm", reason: "interrupted (Ctrl-C) before anything changed" });
+        }
+
         // 2. prepare: the stack file and its commit.
         try {
             await this.step("prepare", async () => {
@@ -190,7 +200,7 @@ class Ship {
         }
         try {
             await this.step("canary", async (note) => {
-                const outcome = await watchCanary(this.watchDeps(note), {
+                const outcome = await watchCanary({ ...this.watchDeps(note), sleep: this.releaseSleep }, {
                     status: this.statusContext(r.version),
                     baseline: this.facts.baseline,
                     intervalMs: r.timing.pollIntervalMs,
@@ -216,7 +226,7 @@ class Ship {
                         maxConsecutiveErrors: 3,
                         onSample: (samples, round) => note(`round ${round}: ${samples.map(describeSample).join(", ")}`),
                         onError: (error, round) => note(`round ${round}: ${error.message}; retrying`),
-                        sleep: this.deps.sleep,
+                        sleep: this.releaseSleep,
                         now: this.deps.now,
                     });
                     this.monitorResult = result;
@@ -412,6 +422,13 @@ class Ship {
     }
 
     // ---- edges -----------------------------------------------------------------------------
+
+    /** The waits of the release steps: a Ctrl-C ends them as a failure, which rolls back. */
+    private readonly releaseSleep = async (ms: number): Promise<void> => {
+        if (this.deps.interrupted?.()) throw new StepFailure("interrupted (Ctrl-C)", "interrupted");
+        await this.deps.sleep(ms);
+        if (this.deps.interrupted?.()) throw new StepFailure("interrupted (Ctrl-C)", "interrupted");
+    };
 
     /** The announcement, as a step: its failure is a warning (the release or rollback stands). */
     private async announceStep(id: string, text: string, loud = false): Promise<string> {

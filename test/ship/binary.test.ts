@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { execFile, spawnSync } from "child_process";
+import { execFile, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeKubeApi } from "../helpers/fake-kube-api";
-import { FAST, makeWorld, PRODUCTION, SECRET_TOKEN, Webhook, World } from "./fixture";
+import { checkoutAt, FAST, makeWorld, markedRollback, PRODUCTION, SECRET_TOKEN, Webhook, World } from "./fixture";
 
 const REPO = path.join(__dirname, "..", "..");
 const BIN = path.join(REPO, "bin", "releasectl.js");
@@ -75,6 +75,22 @@ describe("releasectl ship through the compiled binary", function () {
         expect(summary).to.include({ event: "summary", result: "rolled back", exitCode: 1, version: "2.5.0", previousVersion: "2.4.1", failedStep: "canary" });
         expect((summary.commits as { rollback: string }).rollback).to.equal(world.repo.head());
         expect(world.commands()).to.deep.equal(["preview", "up", "up", "config get"]);
+    });
+
+    it("rolls back when interrupted (SIGINT) while following the canary", async () => {
+        world = makeWorld({ api, hook, cluster: { release: "hang" } });
+        const w = world;
+        const child = spawn(process.execPath, [BIN, "ship", "checkout", "2.5.0", ...FAST, "--watch-timeout", "10m"], { cwd: w.repo.dir, env: w.env });
+        let stdout = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+            if (!stdout.includes("› canary: running") && (stdout + chunk).includes("› canary: running")) child.kill("SIGINT");
+            stdout += chunk;
+        });
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        expect(code, stdout).to.equal(1);
+        expect(stdout).to.match(/^✗ canary: failed \(\d+\.\ds\) — interrupted \(Ctrl-C\)$/m);
+        expect(w.log()[0]).to.equal("rollback checkout to 2.4.1: interrupted");
+        expect(w.stackFile()).to.equal(markedRollback(checkoutAt("2.4.1", "2.5.0"), "2.5.0"));
     });
 
     it("refuses to release from a pipe without --yes: exit 2, one line, nothing changed", async () => {

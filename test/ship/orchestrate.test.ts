@@ -121,6 +121,23 @@ describe("ship's step machine", () => {
         ]);
     });
 
+    it("rolls back when the person interrupts the canary watch (Ctrl-C)", async () => {
+        let applied = false;
+        const progressing = { ...cluster("2.4.1"), canary: canaryObject({ name: "checkout", namespace: "shop", phase: "Progressing", weight: 20 }) } as ClusterState;
+        const deps = recordingDeps({
+            pulumi: async (args) => {
+                if (args[0] === "up") applied = true;
+                deps.log.push(`pulumi ${args[0]}`);
+                return { code: 0, stdout: "https://hooks.example.com/secret", stderr: "" };
+            },
+            readCluster: async () => (deps.log.includes("rollback to 2.4.1") ? cluster("2.4.1") : progressing),
+            interrupted: () => applied,
+        });
+        const outcome = await ship(release, facts, deps);
+        expect(outcome).to.deep.include({ result: "rolled back", failedStep: "canary", reason: "interrupted (Ctrl-C)" });
+        expect(deps.log).to.include.members(["rollback to 2.4.1", "commit rollback checkout to 2.4.1: interrupted"]);
+    });
+
     it("restores the stack file when the prepare commit fails (a hook refused it)", async () => {
         const deps = recordingDeps();
         const git = deps.git;
