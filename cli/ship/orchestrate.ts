@@ -182,6 +182,7 @@ class Ship {
                     if (violations.length > 0) throw new StepFailure(`preview failed: policy violation${violations.length === 1 ? "" : "s"} ${violations.join(", ")}`, "policy violation");
                     throw new StepFailure(`preview failed: ${failureSummary(result)}`, "preview failed");
                 }
+                if (this.deps.interrupted?.()) throw new StepFailure("interrupted (Ctrl-C) before pulumi up", "interrupted");
                 return "no policy violation";
             });
         } catch (e) {
