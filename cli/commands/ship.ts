@@ -164,7 +164,8 @@ Examples:
         const tty = isTerminal(ctx.stdout) && !values.json;
         const interactive = tty && process.stdin.isTTY === true;
         if (!values.yes && !interactive) {
-            throw new UsageError(`releasectl ship: not on a terminal, so nobody can confirm the release: pass --yes to release non-interactively (or --dry-run to see the plan)`, "ship");
+            const why = values.json ? "--json cannot ask for confirmation" : "not on a terminal, so nobody can confirm the release";
+            throw new UsageError(`releasectl ship: ${why}: pass --yes to release non-interactively (or --dry-run to see the plan)`, "ship");
         }
         const environment = await checkEnvironment(release, ctx.env);
         const lock = await acquireShipLock(release.dir, release.stack, ctx.env);
