@@ -100,6 +100,7 @@ describe("the real Pulumi engine", function () {
         before(() => {
             renderDir = path.join(ws.root, "rendered");
             ws.ok(["config", "set", "releasectl:renderYamlToDirectory", renderDir]);
+            ws.commit("render to a directory instead of a cluster");
             firstRelease = fs.readFileSync(ws.stackFile, "utf8");
         });
 
@@ -122,6 +123,7 @@ describe("the real Pulumi engine", function () {
 
         it("3b. a new version changes the image, labels and migration Job, and nothing else", () => {
             ws.edit("version: 2.4.1\n      previousVersion: 2.4.0", "version: 2.5.0\n      previousVersion: 2.4.1");
+            ws.commit("release checkout 2.5.0");
             const diff = ws.ok(["preview", "--diff", "--policy-pack", "policies"]);
             const changes = resourceChanges(diff);
             expect(changes.filter((c) => c.op === "create")).to.deep.equal([{ op: "create", type: "kubernetes:batch/v1:Job", name: "checkout-migrate-2.5.0" }]);
@@ -139,34 +141,46 @@ describe("the real Pulumi engine", function () {
         });
 
         it("4. rolling back by restoring the previous stack configuration renders the previous version again", () => {
-            fs.writeFileSync(ws.stackFile, firstRelease);
+            const rollback = ws.releasectl(["rollback", "checkout", "--stack", "production"]);
+            expect(rollback.code, rollback.output).to.equal(0);
+            // the previous release's configuration, marked as a rollback, and nothing else changed
+            const restored = fs.readFileSync(ws.stackFile, "utf8");
+            expect(restored).to.equal(
+                firstRelease.replace("previousVersion: 2.4.0\n", "previousVersion: 2.5.0\n      rollback: true\n"),
+            );
+            ws.commit("rollback checkout to 2.4.1");
             ws.ok(["up", "--yes", "--skip-preview", "--policy-pack", "policies"]);
             const rendered = readRendered(renderDir);
             expect(rendered.get("Deployment/shop/checkout").spec.template.spec.containers[0].image).to.equal("registry.example.com/shop/checkout:2.4.1");
-            expect(rendered.has("Job/shop/checkout-migrate-2-4-1")).to.equal(true);
+            expect(rendered.get("Canary/shop/checkout").spec.skipAnalysis, "Flagger promotes a rollback at once").to.equal(true);
             expect(rendered.has("Job/shop/checkout-migrate-2-5-0")).to.equal(false);
+            expect(rendered.has("Job/shop/checkout-migrate-2-4-1"), "a rollback runs no migration").to.equal(false);
         });
     });
 
-    it("5. the pack config file changes a threshold and the preview follows it", () => {
-        const config = path.join(ws.root, "pack-config.json");
-        fs.writeFileSync(config, JSON.stringify({ "canary-thresholds-strict": { successRateMin: 99.5, latencyMaxMs: 500 } }));
-        const run = ws.pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", config]);
-        expect(run.code, tail(run.output)).to.not.equal(0);
-        expect(run.output, tail(run.output)).to.match(violation("canary-thresholds-strict", "kubernetes:flagger.app/v1beta1:Canary", "checkout-canary"));
-        expect(run.output).to.include("99.5");
+    describe("5. the pack config", () => {
+        it("5. the pack config file changes a threshold and the preview follows it", () => {
+            const config = path.join(ws.root, "pack-config.json");
+            fs.writeFileSync(config, JSON.stringify({ "canary-thresholds-strict": { successRateMin: 99.5, latencyMaxMs: 500 } }));
+            const run = ws.pulumi(["preview", "--policy-pack", "policies", "--policy-pack-config", config]);
+            expect(run.code, tail(run.output)).to.not.equal(0);
+            expect(run.output, tail(run.output)).to.match(violation("canary-thresholds-strict", "kubernetes:flagger.app/v1beta1:Canary", "checkout-canary"));
+            expect(run.output).to.include("99.5");
+        });
     });
 
-    it("never prints a secret, and keeps none in plain text in the stack file or the state", () => {
-        const state = fs
-            .readdirSync(path.join(ws.root, "state"), { recursive: true })
-            .map((f) => path.join(ws.root, "state", String(f)))
-            .filter((f) => fs.statSync(f).isFile())
-            .map((f) => fs.readFileSync(f).toString("utf8"));
-        for (const secret of Object.values(SECRETS)) {
-            for (const output of ws.outputs) expect(output).to.not.include(secret);
-            expect(fs.readFileSync(ws.stackFile, "utf8")).to.not.include(secret);
-            for (const file of state) expect(file).to.not.include(secret);
-        }
+    describe("6. secrets", () => {
+        it("never prints a secret, and keeps none in plain text in the stack file or the state", () => {
+            const state = fs
+                .readdirSync(path.join(ws.root, "state"), { recursive: true })
+                .map((f) => path.join(ws.root, "state", String(f)))
+                .filter((f) => fs.statSync(f).isFile())
+                .map((f) => fs.readFileSync(f).toString("utf8"));
+            for (const secret of Object.values(SECRETS)) {
+                for (const output of ws.outputs) expect(output).to.not.include(secret);
+                expect(fs.readFileSync(ws.stackFile, "utf8")).to.not.include(secret);
+                for (const file of state) expect(file).to.not.include(secret);
+            }
+        });
     });
 });

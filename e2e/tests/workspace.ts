@@ -55,6 +55,8 @@ export class Workspace {
         fs.writeFileSync(ws.stackFile, withoutSecrets(example));
         ws.ok(["stack", "init"]);
         for (const [key, value] of Object.entries(SECRETS)) ws.ok(["config", "set", "--secret", "--path", key, value]);
+        ws.git(["init", "-q", "-b", "main"]);
+        ws.commit("release checkout 2.4.1 and storefront 1.12.0");
         return ws;
     }
 
@@ -92,6 +94,32 @@ export class Workspace {
         const run = this.pulumi(args);
         if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${run.output.slice(-4000)}`);
         return run.output;
+    }
+
+    git(args: readonly string[]): string {
+        return execFileSync("git", ["-c", "user.name=Release Bot", "-c", "user.email=release@example.com", ...args], {
+            cwd: this.dir,
+            encoding: "utf8",
+            env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
+        });
+    }
+
+    /** Commits the stack file, as a release or rollback is committed before `pulumi up`. */
+    commit(message: string): void {
+        this.git(["add", "Pulumi.production.yaml"]);
+        this.git(["commit", "-q", "-m", message]);
+    }
+
+    /** Runs the compiled `releasectl` in this workspace; returns its exit code and output. */
+    releasectl(args: readonly string[]): PulumiRun {
+        const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "releasectl.js"), ...args, "--cwd", this.dir], {
+            cwd: this.dir,
+            encoding: "utf8",
+            env: { ...process.env, RELEASECTL_STACK: "", GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
+        });
+        const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+        this.outputs.push(output);
+        return { code: result.status ?? 1, output };
     }
 
     /** `releasectl render` of this workspace's stack, through the compiled command line. */

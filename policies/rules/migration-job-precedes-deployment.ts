@@ -7,7 +7,7 @@ import { dependencyGraph, describeResource, key, namespaceOf, ofKind, serviceOf 
 export const migrationJobPrecedesDeployment: StackRule = {
     scope: "stack",
     name: "migration-job-precedes-deployment",
-    description: "A release that changes the schema has a migration Job for its version, and its Deployment waits for that Job (dependsOn).",
+    description: "A release that changes the schema has a migration Job for its version, and its Deployment waits for that Job (dependsOn); a rollback runs none.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -16,7 +16,10 @@ export const migrationJobPrecedesDeployment: StackRule = {
     settings: [],
     validate(resources) {
         const jobs = ofKind(resources, "batch/Job").filter((j) => annotation(j.props, ANNOTATIONS.migrationPhase) !== undefined);
-        const deployments = ofKind(resources, "apps/Deployment").filter((d) => annotation(d.props, ANNOTATIONS.migrationPhase) !== undefined);
+        // A rollback release runs no migration: known-good code goes back on the schema as it is.
+        const deployments = ofKind(resources, "apps/Deployment").filter(
+            (d) => annotation(d.props, ANNOTATIONS.migrationPhase) !== undefined && annotation(d.props, ANNOTATIONS.rollback) !== "true",
+        );
         if (jobs.length === 0 && deployments.length === 0) return notApplicable("no release in the stack declares a database migration");
         const dependsOn = dependencyGraph(resources);
         const serviceKey = (r: RuleResource) => key(namespaceOf(r), serviceOf(r));

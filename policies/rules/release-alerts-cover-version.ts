@@ -9,7 +9,7 @@ export const releaseAlertsCoverVersion: StackRule = {
     scope: "stack",
     name: "release-alerts-cover-version",
     description:
-        `Every release has a PrometheusRule in its namespace with the alerts labelled with its service and version: ${REQUIRED_ALERTS.join(", ")}, and ${MIGRATION_ALERT} when it migrates.`,
+        `Every release has a PrometheusRule in its namespace with the alerts labelled with its service and version: ${REQUIRED_ALERTS.join(", ")}, and ${MIGRATION_ALERT} when it migrates (a rollback does not).`,
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -38,7 +38,8 @@ export const releaseAlertsCoverVersion: StackRule = {
             const service = serviceOf(d);
             const version = labelValueForVersion(release.version);
             const present = alerts.get(key(namespaceOf(d), service, version)) ?? new Set<string>();
-            const required: string[] = [...REQUIRED_ALERTS, ...(release.migrationPhase !== undefined ? [MIGRATION_ALERT] : [])];
+            const migrates = release.migrationPhase !== undefined && !release.rollback;
+            const required: string[] = [...REQUIRED_ALERTS, ...(migrates ? [MIGRATION_ALERT] : [])];
             const missing = required.filter((a) => !present.has(a));
             if (missing.length === 0) continue;
             violations.push({

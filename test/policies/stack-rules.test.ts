@@ -1,9 +1,15 @@
 import { expect } from "chai";
-import { changed, stackResources, stackWith } from "./fixtures";
+import { changed, exampleConfig, stackResources, stackWith } from "./fixtures";
 import { runStack, TestResource } from "./runtime";
 
 const named = (resources: readonly TestResource[], name: string) => resources.find((r) => r.name === name)!;
 const messages = (o: { violations: readonly { message: string }[] }) => o.violations.map((v) => v.message);
+
+/** The example stack with checkout released as a rollback: no migration Job, no MigrationFailed alert. */
+function rollbackStack(): TestResource[] {
+    const config = exampleConfig();
+    return stackResources({ ...config, services: config.services.map((s) => (s.name === "checkout" ? { ...s, rollback: true } : s)) });
+}
 
 describe("migration-job-precedes-deployment", () => {
     it("passes the example: checkout's Deployment depends on its migration Job", async () => {
@@ -29,6 +35,12 @@ describe("migration-job-precedes-deployment", () => {
         expect(messages(outcome)).to.deep.equal([]);
     });
 
+    it("accepts a rollback release without a migration Job: it goes back on the schema as it is", async () => {
+        const resources = rollbackStack();
+        expect(resources.some((r) => r.props.kind === "Job")).to.equal(false);
+        expect(messages(await runStack("migration-job-precedes-deployment", resources))).to.deep.equal([]);
+    });
+
     it("fails a release that declares a migration but has no Job for its version", async () => {
         const resources = stackResources().filter((r) => r.props.kind !== "Job");
         const outcome = await runStack("migration-job-precedes-deployment", resources);
@@ -51,6 +63,10 @@ describe("migration-job-precedes-deployment", () => {
 describe("release-alerts-cover-version", () => {
     it("passes the example's PrometheusRules", async () => {
         expect(messages(await runStack("release-alerts-cover-version", stackResources()))).to.deep.equal([]);
+    });
+
+    it("does not ask a rollback release for the MigrationFailed alert, since it runs no migration", async () => {
+        expect(messages(await runStack("release-alerts-cover-version", rollbackStack()))).to.deep.equal([]);
     });
 
     it("fails a release whose alert rules are labelled with another version", async () => {
