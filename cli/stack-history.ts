@@ -31,7 +31,7 @@ export interface Release {
     readonly rollback: boolean;
     readonly previousVersion?: string;
     readonly image?: string;
-    /** From the last commit of the release (its configuration as last applied). */
+    /** The migration the release shipped with (its first commit); a later downgrade fix is kept. */
     readonly migration?: MigrationSummary;
     /** The last commit while this release was current: the configuration a rollback restores. */
     readonly configCommit: string;
@@ -89,6 +89,11 @@ export function snapshotOf(data: unknown, project: string, service: string): Sna
     };
 }
 
+/** Same phase, command and image: the same schema change, perhaps with a fixed downgrade. */
+function sameChange(a: MigrationSummary, b: MigrationSummary | undefined): boolean {
+    return b !== undefined && a.phase === b.phase && a.image === b.image && JSON.stringify(a.command) === JSON.stringify(b.command);
+}
+
 /** Turns the per-commit snapshots (oldest first) into releases. Pure. */
 export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: Snapshot }[]): Release[] {
     const releases: Release[] = [];
@@ -106,7 +111,13 @@ export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: 
             rollback: first.rollback,
             previousVersion: first.previousVersion,
             image: last.snapshot.image,
-            migration: last.snapshot.migration,
+            // The schema change a release made is the one it shipped with: a migration block
+            // committed later (say, staged for the next version before its version bump) does
+            // not belong to it. Only a corrected downgrade command is taken from later commits.
+            migration: first.migration && {
+                ...first.migration,
+                downgradeCommand: sameChange(first.migration, last.snapshot.migration) ? last.snapshot.migration!.downgradeCommand : first.migration.downgradeCommand,
+            },
             configCommit: last.commit.sha,
             configBlob: last.commit.blob!,
         });

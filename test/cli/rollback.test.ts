@@ -161,6 +161,15 @@ describe("releasectl rollback", () => {
         expect(run.stdout).to.not.match(/\d\. undo/);
     });
 
+    it("asks for the downgrade of a contract migration committed before its version bump", async () => {
+        ship(release("2.4.1", "2.4.0", { phase: "contract", downgradeTo: "2.4.1" }), "stage the 2.5.0 migration: drop orders.legacy_total");
+        ship(release("2.5.0", "2.4.1", { phase: "contract", downgradeTo: "2.4.1" }), "release 2.5.0");
+        const run = await cli("rollback", "checkout");
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.include("1. undo 2.5.0 (contract");
+        expect(run.stdout).to.include("/app/migrate down --to 2.4.1");
+    });
+
     it("does not ask again for a downgrade an earlier rollback already crossed", async () => {
         repo.commit("release checkout 2.4.0", { [STACK_FILE]: release("2.4.0", "2.3.9") });
         ship(release("2.4.1", "2.4.0"), "release 2.4.1");
