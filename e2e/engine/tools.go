@@ -6,6 +6,5 @@
 package tools
 
 import (
-	_ "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes"
 	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 )

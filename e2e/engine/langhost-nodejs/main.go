@@ -183,8 +183,15 @@ func resolveModule(ctx context.Context, nodeBin, dir, mod string) (string, error
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("could not resolve %s from %s (has `npm install` been run?): %w: %s",
-			mod, dir, err, strings.TrimSpace(stderr.String()))
+		// Keep Node's "Cannot find module ..." line, not its stack trace.
+		detail := err.Error()
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			if strings.Contains(line, "Cannot find module") {
+				detail = strings.TrimSpace(line)
+				break
+			}
+		}
+		return "", fmt.Errorf("could not resolve %s from %s (has `npm install` been run?): %s", mod, dir, detail)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
