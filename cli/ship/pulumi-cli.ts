@@ -89,7 +89,9 @@ export function runPulumi(
  */
 export function policyViolations(output: string): string[] {
     const names = new Set<string>();
-    for (const match of output.matchAll(/\[mandatory\]\s+(?:[\w.\/-]+@v?\d[\w.+-]*\s+)?([a-z0-9][a-z0-9-]*)/gi)) names.add(match[1]);
+    // `[mandatory] [severity: high]  rule  (type: name)` (CLI 3.27x), `[mandatory]  rule  (...)`,
+    // or the older flat `[mandatory]  pack@v1.0.0  rule  (...)`.
+    for (const match of output.matchAll(/\[mandatory\](?:\s+\[severity:\s*\w+\])?\s+(?:[\w.\/-]+@v?\d[\w.+-]*\s+)?([a-z0-9][a-z0-9-]*)/gi)) names.add(match[1]);
     return [...names];
 }
 

@@ -31,7 +31,7 @@ export const ANSWERS = {
         code: 255,
         output:
             "Previewing update (production)\n\nPolicies:\n    ❌ releasectl-checklist@v0.1.0 (local: policies)\n" +
-            `        - [mandatory]  ${policy}  (kubernetes:flagger.app/v1beta1:Canary: checkout-canary)\n` +
+            `        - [mandatory] [severity: high]  ${policy}  (kubernetes:flagger.app/v1beta1:Canary: checkout-canary)\n` +
             "          The canary's success-rate minimum is below the pack's.\n\nerror: preview failed\n",
     }),
     upOk: { code: 0, output: "Updating (production)\n\nResources:\n    ~ 3 updated\n    16 unchanged\n\nDuration: 41s\n" },

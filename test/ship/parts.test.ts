@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { expect } from "chai";
 import * as path from "path";
 import { failureSummary, policyViolations } from "../../cli/ship/pulumi-cli";
@@ -43,6 +44,11 @@ describe("ship's time limits", () => {
 describe("reading pulumi's output", () => {
     it("finds the violated policy in the current layout (under the pack's line)", () => {
         expect(policyViolations(ANSWERS.policyViolation("canary-thresholds-strict").output)).to.deep.equal(["canary-thresholds-strict"]);
+    });
+
+    it("finds the violated policy in what the real engine printed (pulumi 3.274, e2e/engine)", () => {
+        const output = fs.readFileSync(path.join(__dirname, "fixtures", "preview-policy-violation.txt"), "utf8");
+        expect(policyViolations(output)).to.deep.equal(["deployment-no-prerelease-in-production"]);
     });
 
     it("finds violated policies in the older flat layout, each once", () => {
