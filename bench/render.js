@@ -4,130 +4,31 @@
 // against a bare `node -e 0` measured in the same run, for one service, the example stack and a
 // generated stack of 500 services. Prints medians and checks the targets from issue 2:
 // one service within 4x `node -e 0`, 500 services under 1 s. Exit 1 when a target is missed.
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { stringify } = require("yaml");
+const { ROOT, BIN, RUNS, LARGE_RUNS, requireBuild, generatedStack, time, report } = require("./_lib");
 
-const ROOT = path.join(__dirname, "..");
-const BIN = path.join(ROOT, "bin", "releasectl.js");
-const RUNS = Number(process.env.BENCH_RUNS ?? 21);
-const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 7);
-
-if (!fs.existsSync(path.join(ROOT, "dist", "cli", "main.js"))) {
-    console.error("bench/render.js: dist/ is missing; run `npm run build` first");
-    process.exit(2);
-}
-
-/** A fake passphrase-provider ciphertext: render never decrypts, so any v1: string will do. */
-function fakeSecure(i) {
-    return { secure: `v1:${Buffer.from(`salt${i}`).toString("base64")}:${Buffer.from(`ciphertext-${i}`.padEnd(48, "x")).toString("base64")}` };
-}
-
-const PROVIDERS = ["istio", "linkerd", "nginx", "kubernetes"];
-
-/** Service `i` of a generated stack: every provider in turn, every other one with a migration. */
-function service(i) {
-    const name = `svc-${String(i).padStart(3, "0")}`;
-    const provider = PROVIDERS[i % PROVIDERS.length];
-    return [
-        name,
-        {
-            image: `registry.example.com/bench/${name}`,
-            version: `1.${i % 20}.${i % 7}`,
-            previousVersion: `1.${i % 20}.0`,
-            port: 8080,
-            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-            replicas: { min: 2, max: 6 },
-            canary: { provider, ...(provider === "nginx" ? { host: `${name}.bench.example.com` } : {}) },
-            ...(i % 2 === 0
-                ? {
-                      migration: {
-                          command: ["/app/migrate", "up"],
-                          downgradeCommand: ["/app/migrate", "down"],
-                          phase: "expand",
-                          backupCommand: ["/app/backup"],
-                          databaseUrl: fakeSecure(i),
-                      },
-                  }
-                : {}),
-            notification: "releases",
-            evidence: { ciRun: `https://ci.example.com/bench/${name}/1` },
-        },
-    ];
-}
+requireBuild("bench/render.js");
 
 /** A temporary project with the repository's Pulumi.yaml and a `bench` stack of `count` services. */
 function benchProject(count) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `releasectl-bench-${count}-`));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const stack = {
-        config: {
-            "releasectl:environment": "bench",
-            "releasectl:namespace": "bench",
-            "releasectl:notifications": { releases: { type: "slack", channel: "#releases", address: fakeSecure(0) } },
-            "releasectl:services": Object.fromEntries(Array.from({ length: count }, (_, i) => service(i))),
-        },
-    };
-    fs.writeFileSync(path.join(dir, "Pulumi.bench.yaml"), stringify(stack, { lineWidth: 0 }));
+    fs.writeFileSync(path.join(dir, "Pulumi.bench.yaml"), stringify(generatedStack(count, "bench"), { lineWidth: 0 }));
     return dir;
 }
-
-/** Runs `args` with node `runs` times (after one warm-up); returns sorted wall times in ms. */
-function time(args, cwd, runs) {
-    const devNull = fs.openSync(os.devNull, "w");
-    const samples = [];
-    try {
-        for (let i = 0; i <= runs; i++) {
-            const start = process.hrtime.bigint();
-            const result = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", devNull, "pipe"] });
-            const ms = Number(process.hrtime.bigint() - start) / 1e6;
-            if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
-            if (i > 0) samples.push(ms);
-        }
-    } finally {
-        fs.closeSync(devNull);
-    }
-    return samples.sort((a, b) => a - b);
-}
-
-const median = (xs) => (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2);
 
 const one = benchProject(1);
 const large = benchProject(500);
 try {
-    const baseline = time(["-e", "0"], ROOT, RUNS);
-    const cases = [
-        { name: "node -e 0", samples: baseline },
+    report([
+        { name: "node -e 0", samples: time(["-e", "0"], ROOT, RUNS) },
         { name: "render, 1 service", samples: time([BIN, "render", "--stack", "bench"], one, RUNS), target: (ms, base) => ms <= 4 * base, targetText: "<= 4x node -e 0" },
         { name: "render, example stack (2 services)", samples: time([BIN, "render", "--stack", "production"], ROOT, RUNS) },
         { name: "render, 500 services", samples: time([BIN, "render", "--stack", "bench"], large, LARGE_RUNS), target: (ms) => ms < 1000, targetText: "< 1000 ms" },
-    ];
-    const base = median(baseline);
-    const rows = cases.map((c) => {
-        const ms = median(c.samples);
-        return {
-            case: c.name,
-            runs: String(c.samples.length),
-            "median ms": ms.toFixed(1),
-            "min ms": c.samples[0].toFixed(1),
-            "max ms": c.samples[c.samples.length - 1].toFixed(1),
-            "x node -e 0": (ms / base).toFixed(2),
-            target: c.targetText ?? "",
-            result: c.target ? (c.target(ms, base) ? "PASS" : "MISS") : "",
-        };
-    });
-    const columns = Object.keys(rows[0]);
-    const widths = columns.map((col) => Math.max(col.length, ...rows.map((r) => r[col].length)));
-    const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
-    // Other work on the machine slows every case alike; the load average says how busy it was.
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-    console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "unknown CPU"}, load average ${load}`);
-    console.log(line(columns));
-    console.log(widths.map((w) => "-".repeat(w)).join("  "));
-    for (const row of rows) console.log(line(columns.map((c) => row[c])));
-    process.exitCode = rows.some((r) => r.result === "MISS") ? 1 : 0;
+    ]);
 } finally {
     fs.rmSync(one, { recursive: true, force: true });
     fs.rmSync(large, { recursive: true, force: true });
