@@ -4,11 +4,13 @@ import * as path from "path";
 import * as semver from "semver";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
+import { ServiceConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { parseDuration } from "../../config/duration";
 import { updateFileLocked } from "../lock";
+import { chooseVersion } from "../auto-version";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack-config";
 import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack-edit";
@@ -68,7 +70,9 @@ bytes change: comments, key order, quoting and secure: values stay byte for byte
 
   auto         the version releasectl next computes from the commits since the last release
                tag (--repo, --tag-prefix, --strict, --prerelease, --build as in releasectl next;
-               --repo defaults to the project's repository)
+               --repo defaults to the project's repository); with no release tag yet, the
+               commits since the commit that released the service's current version decide
+               the bump from that version
   not forward  a version that is not after the current one in SemVer order (prereleases sort
                before their release: 2.5.0-rc.1 < 2.5.0) is refused: going back is a rollback,
                releasectl rollback <service> --to <version>
@@ -102,8 +106,7 @@ Examples:
         const [serviceName, requested] = positionals;
         const timeoutMs = lockTimeout(values["lock-timeout"]);
         const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
-        findService(config, serviceName);
-        const version = resolveVersion(requested, values, dir, ctx);
+        const version = resolveVersion(requested, values, { dir, stack, service: findService(config, serviceName) }, ctx);
         const file = stackFilePath(dir, stack);
         const shown = path.relative(ctx.cwd, file) || file;
         const loc: ServiceLocation = { project: projectName(dir), service: serviceName, file: shown };
@@ -143,9 +146,19 @@ Examples:
     },
 };
 
-function resolveVersion(requested: string, values: Record<string, string | boolean | undefined>, dir: string, ctx: CommandContext): string {
+function resolveVersion(
+    requested: string,
+    values: Record<string, string | boolean | undefined>,
+    at: { dir: string; stack: string; service: ServiceConfig },
+    ctx: CommandContext,
+): string {
+    if (requested === "auto" && values.repo === undefined) {
+        // The project's own repository: without release tags, count from the stack file's release.
+        const auto = { tagPrefix: values["tag-prefix"] as string | undefined, strict: values.strict === true, prerelease: values.prerelease as string | undefined, build: values.build as string | undefined };
+        return chooseVersion("auto", { dir: at.dir, stack: at.stack, project: projectName(at.dir), service: at.service, env: ctx.env, auto }).version;
+    }
     if (requested === "auto") {
-        const result = computeNext(nextRequest({ ...values, repo: (values.repo as string | undefined) ?? dir }, ctx.cwd, ctx.env));
+        const result = computeNext(nextRequest({ ...values, repo: values.repo as string }, ctx.cwd, ctx.env));
         if (result.version === undefined) {
             throw new UserError(`auto: nothing to release: ${result.reason}; name the version instead (releasectl prepare <service> <version>)`, "ENORELEASE");
         }

@@ -15,7 +15,7 @@ import { readService } from "../stack-edit";
 import { readServiceHistory } from "../stack-history";
 import { signalsFor, Signal } from "./prometheus";
 import { shipTiming, ShipTiming, TimingOptions } from "./timing";
-import { AutoOptions, chooseVersion } from "./version";
+import { AutoOptions, chooseVersion } from "../auto-version";
 
 /**
  * Everything `releasectl ship` decides before it changes anything: the version, the stack file

@@ -98,6 +98,13 @@ describe("releasectl prepare", () => {
         expect(parse(repo.read(STACK_FILE)).config["releasectl:services"].checkout.version).to.equal("2.5.0");
     });
 
+    it("counts auto from the service's current version when the repository has no release tag", async () => {
+        repo.commit("feat: gift cards");
+        const run = await prepare("checkout", "auto");
+        expect(run.code, run.stderr).to.equal(0);
+        expect(parse(repo.read(STACK_FILE)).config["releasectl:services"].checkout.version).to.equal("2.5.0");
+    });
+
     it("prints a diff and writes nothing with --dry-run", async () => {
         const run = await prepare("checkout", "2.5.0", "--dry-run");
         expect(run.stdout).to.include("-      version: 2.4.1\n-      previousVersion: 2.4.0\n+      version: 2.5.0\n+      previousVersion: 2.4.1\n");

@@ -1,9 +1,9 @@
-import { UserError } from "../../config/errors";
-import { ServiceConfig } from "../../config/types";
-import { isSemVer } from "../../config/versions";
-import { computeNext } from "../commands/next";
-import { readServiceHistory } from "../stack-history";
-import { nextVersion } from "../versioning";
+import { UserError } from "../config/errors";
+import { ServiceConfig } from "../config/types";
+import { isSemVer } from "../config/versions";
+import { computeNext } from "./commands/next";
+import { readServiceHistory } from "./stack-history";
+import { nextVersion } from "./versioning";
 
 export interface VersionChoice {
     readonly version: string;
@@ -19,7 +19,7 @@ export interface AutoOptions {
 }
 
 /**
- * The version to ship. `auto` follows `releasectl next`: the commits since the newest release
+ * The version to release (`ship` and `prepare`). `auto` follows `releasectl next`: the commits since the newest release
  * tag decide the bump. A repository without release tags has its releases only in the stack
  * file, so there the base is the service's current version and the commits are those since the
  * commit that released it (next alone would start at 1.0.0, behind a service already at 2.4.1).
@@ -52,5 +52,5 @@ export function chooseVersion(requested: string, ctx: { dir: string; stack: stri
 }
 
 function nothingToRelease(reason: string): UserError {
-    return new UserError(`auto: nothing to release: ${reason}; name the version instead (releasectl ship <service> <version>)`, "ENORELEASE");
+    return new UserError(`auto: nothing to release: ${reason}; name the version instead`, "ENORELEASE");
 }
