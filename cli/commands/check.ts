@@ -3,13 +3,13 @@ import { checklistRuleFor, withChecklistRule } from "../../config/checklist-keys
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
-import { DECLARATIONS, runChecklist } from "../checklist";
-import { loadChecklistConfig } from "../checklist-config";
-import { formatJson, formatText } from "../checklist-output";
-import { Repository } from "../checklist-repository";
-import { releaseResources } from "../checklist-resources";
+import { DECLARATIONS, runChecklist } from "../checklist/run";
+import { loadChecklistConfig } from "../checklist/config";
+import { formatJson, formatText } from "../checklist/output";
+import { Repository } from "../checklist/repository-checks";
+import { releaseResources } from "../checklist/resources";
 import { Command, CommandContext } from "../context";
-import { readRepository } from "../checklist-git";
+import { readRepository } from "../checklist/repository-state";
 import { loadProjectStack } from "../project";
 import { renderReleases } from "./render";
 

@@ -6,8 +6,8 @@ import { ReleaseConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
-import { parseStackText } from "../stack-config";
-import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack-history";
+import { parseStackText } from "../stack/config";
+import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack/history";
 import { serviceHistory } from "./history";
 import { releasesToYaml, renderReleases } from "./render";
 

@@ -3,8 +3,8 @@ import { readStackFile } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
-import { projectName } from "../stack-config";
-import { readServiceHistory, Release, ServiceHistory } from "../stack-history";
+import { projectName } from "../stack/config";
+import { readServiceHistory, Release, ServiceHistory } from "../stack/history";
 
 const USAGE = "releasectl history <service> [--stack S] [--json]";
 

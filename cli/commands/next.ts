@@ -4,9 +4,9 @@ import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { ConventionalCommit, parseConventionalCommit } from "../conventional-commits";
+import { ConventionalCommit, parseConventionalCommit } from "../versions/conventional-commits";
 import { hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
-import { Bump, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versioning";
+import { Bump, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versions/next-version";
 
 const USAGE = "releasectl next [--repo DIR] [--from REF] [--to REF] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--json]";
 

@@ -9,11 +9,11 @@ import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { parseDuration } from "../../config/duration";
-import { updateFileLocked } from "../lock";
-import { chooseVersion } from "../auto-version";
+import { updateFileLocked } from "../stack/lock";
+import { chooseVersion } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
-import { parseStackText, projectName } from "../stack-config";
-import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack-edit";
+import { parseStackText, projectName } from "../stack/config";
+import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack/edit";
 import { computeNext, nextRequest, VERSION_OPTIONS } from "./next";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META]";

@@ -6,7 +6,7 @@ import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { writeFileAtomic } from "../fs-atomic";
+import { writeFileAtomic } from "../stack/fs-atomic";
 import { findService, loadProjectStack } from "../project";
 import { manifestToYaml } from "../yaml-output";
 

@@ -6,12 +6,12 @@ import { imageTagForVersion } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { changedPaths, repoRoot } from "../git";
-import { updateFileLocked } from "../lock";
+import { updateFileLocked } from "../stack/lock";
 import { findService, projectDir, resolveStack } from "../project";
-import { CrossedMigration, planRollback, RollbackPlan } from "../rollback-plan";
-import { parseStackText, projectName } from "../stack-config";
-import { readService, reapplyServiceBlock, ReapplyResult, ServiceLocation } from "../stack-edit";
-import { readServiceHistory, Release, releaseText, ServiceHistory } from "../stack-history";
+import { CrossedMigration, planRollback, RollbackPlan } from "../stack/rollback-plan";
+import { parseStackText, projectName } from "../stack/config";
+import { readService, reapplyServiceBlock, ReapplyResult, ServiceLocation } from "../stack/edit";
+import { readServiceHistory, Release, releaseText, ServiceHistory } from "../stack/history";
 import { filePatch, lockTimeout } from "./prepare";
 
 const USAGE = "releasectl rollback <service> [--to VERSION] [--stack S] [--include-secrets] [--dry-run]";

@@ -4,9 +4,9 @@ import { parseDuration } from "../../config/duration";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
-import { interpret, progressLine, statusReport, StatusView } from "../canary-status";
+import { interpret, progressLine, statusReport, StatusView } from "../cluster/canary-status";
 import { Command, CommandContext } from "../context";
-import { connect } from "../kube-client";
+import { connect } from "../cluster/kube-client";
 import { findService, loadProjectStack } from "../project";
 import { performRollback, rollbackReport } from "./rollback";
 

@@ -1,4 +1,4 @@
-import { ClusterState, interpret, progressLine, StatusContext, StatusView } from "../canary-status";
+import { ClusterState, interpret, progressLine, StatusContext, StatusView } from "../cluster/canary-status";
 import { formatDuration } from "./timing";
 
 /**

@@ -3,7 +3,7 @@ import { UserError } from "../../config/errors";
 import { computeNext } from "../commands/next";
 import { tagMessage } from "../commands/tag";
 import { git, tagExists } from "../git";
-import { updateFileLocked } from "../lock";
+import { updateFileLocked } from "../stack/lock";
 
 /**
  * What ship does to the repository: write the stack file (atomic, under prepare's lock), commit

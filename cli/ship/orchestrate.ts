@@ -1,5 +1,5 @@
-import { ClusterState, interpret, progressLine, StatusContext } from "../canary-status";
-import { ChecklistReport } from "../checklist";
+import { ClusterState, interpret, progressLine, StatusContext } from "../cluster/canary-status";
+import { ChecklistReport } from "../checklist/run";
 import { RollbackOutcome, shellLine } from "../commands/rollback";
 import { NotificationConfig } from "../../config/types";
 import { UserError } from "../../config/errors";

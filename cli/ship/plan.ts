@@ -1,7 +1,7 @@
 import { names } from "../../builders/names";
-import { ChecklistReport } from "../checklist";
+import { ChecklistReport } from "../checklist/run";
 import { keyDiff, shellLine } from "../commands/rollback";
-import { readService } from "../stack-edit";
+import { readService } from "../stack/edit";
 import { countsLine, failedChecks } from "./precheck";
 import { addressKey, ShipRelease } from "./release";
 import { formatDuration } from "./timing";

@@ -1,10 +1,10 @@
 import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
-import { ChecklistReport, runChecklist } from "../checklist";
-import { ChecklistConfig } from "../checklist-config";
-import { readRepository } from "../checklist-git";
-import { Repository } from "../checklist-repository";
-import { releaseResources } from "../checklist-resources";
+import { ChecklistReport, runChecklist } from "../checklist/run";
+import { ChecklistConfig } from "../checklist/config";
+import { readRepository } from "../checklist/repository-state";
+import { Repository } from "../checklist/repository-checks";
+import { releaseResources } from "../checklist/resources";
 import { renderReleases } from "../commands/render";
 
 /**

@@ -1,9 +1,9 @@
 import { names } from "../../builders/names";
 import { UserError } from "../../config/errors";
-import { ClusterState, deploymentVersion } from "../canary-status";
+import { ClusterState, deploymentVersion } from "../cluster/canary-status";
 import { git } from "../git";
 import { BUSY_PHASES } from "./cluster-watch";
-import { ClusterReader, ClusterTarget, connect } from "../kube-client";
+import { ClusterReader, ClusterTarget, connect } from "../cluster/kube-client";
 import { PrometheusError, queryScalar } from "./prometheus";
 import { findPulumi } from "./pulumi-cli";
 import { ShipRelease } from "./release";

@@ -4,18 +4,18 @@ import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { NotificationConfig, ReleaseConfig, ServiceConfig } from "../../config/types";
-import { ChecklistConfig, loadChecklistConfig } from "../checklist-config";
-import { DECLARATIONS } from "../checklist";
+import { ChecklistConfig, loadChecklistConfig } from "../checklist/config";
+import { DECLARATIONS } from "../checklist/run";
 import { CommandContext } from "../context";
 import { prepareEdit } from "../commands/prepare";
 import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
 import { findService, loadProjectStack } from "../project";
-import { parseStackText, projectName } from "../stack-config";
-import { readService } from "../stack-edit";
-import { readServiceHistory } from "../stack-history";
+import { parseStackText, projectName } from "../stack/config";
+import { readService } from "../stack/edit";
+import { readServiceHistory } from "../stack/history";
 import { signalsFor, Signal } from "./prometheus";
 import { shipTiming, ShipTiming, TimingOptions } from "./timing";
-import { AutoOptions, chooseVersion } from "../auto-version";
+import { AutoOptions, chooseVersion } from "../versions/auto-version";
 
 /**
  * Everything `releasectl ship` decides before it changes anything: the version, the stack file

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { git } from "../git";
-import { acquireLock, Lock } from "../lock";
+import { acquireLock, Lock } from "../stack/lock";
 
 /**
  * One `releasectl ship` per stack and repository at a time: two would commit, apply and roll back

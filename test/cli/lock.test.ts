@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { acquireLock, lockPathFor, updateFileLocked } from "../../cli/lock";
+import { acquireLock, lockPathFor, updateFileLocked } from "../../cli/stack/lock";
 import { GitRepo } from "./git-fixture";
 import { checkoutAt, PRODUCTION, projectRepo, STACK_FILE } from "./project-fixture";
 import { runCli } from "./run-cli";
@@ -72,7 +72,7 @@ describe("the stack file lock", () => {
 
     it("serialises read-modify-write across processes: no increment is lost", async () => {
         const script = (n: number) => `
-            const { updateFileLocked } = require(${JSON.stringify(path.join(ROOT, "cli", "lock"))});
+            const { updateFileLocked } = require(${JSON.stringify(path.join(ROOT, "cli", "stack", "lock"))});
             (async () => {
                 for (let i = 0; i < ${n}; i++) {
                     await updateFileLocked(${JSON.stringify(file)}, async (text) => {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "util";
 import { Document, isMap, isPair, isScalar, isSeq, Pair, parse, parseDocument, Scalar, YAMLMap } from "yaml";
-import { UserError } from "../config/errors";
+import { UserError } from "../../config/errors";
 
 /**
  * Edits of a stack file (`Pulumi.<stack>.yaml`) that change only the bytes they must. The

@@ -1,5 +1,5 @@
-import { PHASES } from "../policies/checklist";
-import { ChecklistReport, State } from "./checklist";
+import { PHASES } from "../../policies/checklist";
+import { ChecklistReport, State } from "./run";
 
 /** How `releasectl check` prints its report: a checklist for people, JSON for CI. */
 

@@ -1,9 +1,9 @@
-import { UserError } from "../config/errors";
-import { ServiceConfig } from "../config/types";
-import { isSemVer } from "../config/versions";
-import { computeNext } from "./commands/next";
-import { readServiceHistory } from "./stack-history";
-import { nextVersion } from "./versioning";
+import { UserError } from "../../config/errors";
+import { ServiceConfig } from "../../config/types";
+import { isSemVer } from "../../config/versions";
+import { computeNext } from "../commands/next";
+import { readServiceHistory } from "../stack/history";
+import { nextVersion } from "./next-version";
 
 export interface VersionChoice {
     readonly version: string;

@@ -1,7 +1,7 @@
-import { ServiceRelease } from "../builders/types";
-import { ReleaseConfig } from "../config/types";
-import { describe } from "../policies/lib/manifest";
-import { RuleResource } from "../policies/lib/rule";
+import { ServiceRelease } from "../../builders/types";
+import { ReleaseConfig } from "../../config/types";
+import { describe } from "../../policies/lib/manifest";
+import { RuleResource } from "../../policies/lib/rule";
 
 /** The component type every service's objects are children of (components/serviceRelease.ts). */
 export const COMPONENT_TYPE = "releasectl:index:ServiceRelease";

@@ -1,6 +1,6 @@
 import * as path from "path";
-import { UserError } from "../config/errors";
-import { fileHistory, FileCommit, hasCommits, isTracked, readBlobs, repoRoot } from "./git";
+import { UserError } from "../../config/errors";
+import { fileHistory, FileCommit, hasCommits, isTracked, readBlobs, repoRoot } from "../git";
 import { IncrementalYaml } from "./yaml-incremental";
 
 /**

@@ -1,5 +1,5 @@
-import { UserError } from "../config/errors";
-import { git } from "./git";
+import { UserError } from "../../config/errors";
+import { git } from "../git";
 
 /**
  * The git facts `releasectl check` needs, through the project's git edge (cli/git.ts): three

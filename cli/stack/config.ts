@@ -1,6 +1,6 @@
 import * as path from "path";
-import { parseReleaseConfig, parseStackFileText, projectValues, readProjectDefaults, stackFilePath } from "../config/load";
-import { ReleaseConfig } from "../config/types";
+import { parseReleaseConfig, parseStackFileText, projectValues, readProjectDefaults, stackFilePath } from "../../config/load";
+import { ReleaseConfig } from "../../config/types";
 
 /**
  * Validates stack file text that is not (yet) on disk: an edit before it is written, or a

@@ -1,10 +1,10 @@
-import { CHECKLIST, Phase } from "../policies/checklist";
-import { groupKind } from "../policies/lib/manifest";
-import { EnforcementLevel, Rule, RuleContext, RuleResult, Severity } from "../policies/lib/rule";
-import { RULES } from "../policies/rules";
-import { ChecklistConfig, RuleDeclaration } from "./checklist-config";
-import { REPOSITORY_CHECKS, RepositoryInput, runRepositoryCheck } from "./checklist-repository";
-import { CheckedResource } from "./checklist-resources";
+import { CHECKLIST, Phase } from "../../policies/checklist";
+import { groupKind } from "../../policies/lib/manifest";
+import { EnforcementLevel, Rule, RuleContext, RuleResult, Severity } from "../../policies/lib/rule";
+import { RULES } from "../../policies/rules";
+import { ChecklistConfig, RuleDeclaration } from "./config";
+import { REPOSITORY_CHECKS, RepositoryInput, runRepositoryCheck } from "./repository-checks";
+import { CheckedResource } from "./resources";
 
 /**
  * The offline runner of `releasectl check`: every pack rule over the rendered resources, then the

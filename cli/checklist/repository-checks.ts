@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseStackFileText } from "../config/load";
-import { ReleaseConfig, ServiceConfig } from "../config/types";
-import type { Settings, SettingKey } from "../policies/config";
-import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../policies/lib/rule";
-import type { RepositoryState } from "./checklist-git";
+import { parseStackFileText } from "../../config/load";
+import { ReleaseConfig, ServiceConfig } from "../../config/types";
+import type { Settings, SettingKey } from "../../policies/config";
+import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../../policies/lib/rule";
+import type { RepositoryState } from "./repository-state";
 
 /**
  * The checklist items only the repository can answer, run by `releasectl check` (the Pulumi

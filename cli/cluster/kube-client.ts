@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UserError } from "../config/errors";
+import { UserError } from "../../config/errors";
 import { CanaryObject, ClusterState, DeploymentObject } from "./canary-status";
 
 /**

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { describeValue, UserError } from "../config/errors";
-import { readSettings, Settings, SettingKey } from "../policies/config";
-import { ENFORCEMENT_LEVELS, EnforcementLevel } from "../policies/lib/rule";
+import { describeValue, UserError } from "../../config/errors";
+import { readSettings, Settings, SettingKey } from "../../policies/config";
+import { ENFORCEMENT_LEVELS, EnforcementLevel } from "../../policies/lib/rule";
 
 /**
  * The pack config file (`pulumi preview --policy-pack-config FILE`), read by `releasectl check

@@ -1,7 +1,7 @@
 import * as semver from "semver";
 import { isDeepStrictEqual } from "util";
-import { UserError } from "../config/errors";
-import { Release, shippedVersions } from "./stack-history";
+import { UserError } from "../../config/errors";
+import { Release, shippedVersions } from "./history";
 
 /**
  * Which release a rollback restores and which schema changes it crosses. Pure: releases in,

@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
-import { UserError } from "../config/errors";
+import { UserError } from "../../config/errors";
 import { writeFileAtomic } from "./fs-atomic";
 
 /**

@@ -1,4 +1,4 @@
-import { ANNOTATIONS } from "../builders/names";
+import { ANNOTATIONS } from "../../builders/names";
 
 /**
  * What the cluster says about a release, in words: the Flagger Canary's phase, weight and

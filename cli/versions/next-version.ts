@@ -1,6 +1,6 @@
 import * as semver from "semver";
-import { UserError } from "../config/errors";
-import { isSemVer } from "../config/versions";
+import { UserError } from "../../config/errors";
+import { isSemVer } from "../../config/versions";
 import { ConventionalCommit } from "./conventional-commits";
 
 /**
