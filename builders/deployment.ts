@@ -12,6 +12,7 @@ export function releaseAnnotations(s: ServiceConfig, environment: string): Recor
         [ANNOTATIONS.environment]: environment,
     };
     if (s.previousVersion) annotations[ANNOTATIONS.previousVersion] = s.previousVersion;
+    if (s.firstRelease) annotations[ANNOTATIONS.firstRelease] = "true";
     if (s.migration) {
         annotations[ANNOTATIONS.migrationPhase] = s.migration.phase;
         annotations[ANNOTATIONS.downgradeCommand] = JSON.stringify(s.migration.downgradeCommand);

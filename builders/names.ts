@@ -36,6 +36,7 @@ export const ANNOTATIONS = {
     version: "releasectl.dev/version",
     previousVersion: "releasectl.dev/previous-version",
     rollback: "releasectl.dev/rollback",
+    firstRelease: "releasectl.dev/first-release",
     migrationPhase: "releasectl.dev/migration-phase",
     downgradeCommand: "releasectl.dev/downgrade-command",
     environment: "releasectl.dev/environment",

@@ -40,6 +40,7 @@ const SERVICE_KEYS = [
     "version",
     "previousVersion",
     "rollback",
+    "firstRelease",
     "namespace",
     "port",
     "probes",
@@ -227,6 +228,10 @@ function parseService(
     const previousVersion = emptyToUndefined(
         r.string(s.previousVersion, `${at}.previousVersion`, { check: isSemVer, allowed: "a SemVer 2.0 version such as 1.4.1" }),
     );
+    const firstRelease = r.boolean(s.firstRelease, `${at}.firstRelease`, false);
+    if (firstRelease && previousVersion !== undefined) {
+        r.fail(`${at}.firstRelease`, `is not allowed with previousVersion (${previousVersion}): a first release replaces no version; remove one of them`, true);
+    }
     const namespace =
         r.string(s.namespace, `${at}.namespace`, {
             pattern: NAMESPACE,
@@ -292,6 +297,7 @@ function parseService(
         version: version ?? "0.0.0",
         previousVersion,
         rollback: r.boolean(s.rollback, `${at}.rollback`, false),
+        firstRelease,
         port,
         probes,
         resources,

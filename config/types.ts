@@ -154,6 +154,8 @@ export interface ServiceConfig {
     readonly previousVersion?: string;
     /** This release re-applies a known-good version: Flagger skips analysis. */
     readonly rollback: boolean;
+    /** The service's first release: there is no earlier version; rolling back removes the service. */
+    readonly firstRelease: boolean;
     readonly port: number;
     readonly probes: ProbeConfig;
     readonly resources: ResourcesConfig;

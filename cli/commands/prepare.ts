@@ -43,6 +43,8 @@ export function prepareEdit(text: string, loc: ServiceLocation, version: string,
     let out = setServiceKey(text, loc, "version", version);
     out = setServiceKey(out, loc, "previousVersion", from, { after: "version" });
     out = removeServiceKey(out, loc, "rollback", false);
+    // once a version replaces it, the first release is history
+    out = removeServiceKey(out, loc, "firstRelease", false);
     return { text: out, from };
 }
 

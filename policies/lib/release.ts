@@ -10,6 +10,8 @@ export interface ReleaseRecord {
     readonly version: string;
     readonly previousVersion?: string;
     readonly rollback: boolean;
+    /** Declared as the service's first release: there is nothing earlier to roll back to. */
+    readonly firstRelease: boolean;
     readonly environment?: string;
     readonly migrationPhase?: string;
     readonly downgradeCommand?: string;
@@ -33,6 +35,7 @@ function readRecord(props: Obj): ReleaseRecord | undefined {
         version,
         previousVersion: annotation(props, ANNOTATIONS.previousVersion),
         rollback: annotation(props, ANNOTATIONS.rollback) === "true",
+        firstRelease: annotation(props, ANNOTATIONS.firstRelease) === "true",
         environment: annotation(props, ANNOTATIONS.environment),
         migrationPhase: annotation(props, ANNOTATIONS.migrationPhase),
         downgradeCommand: annotation(props, ANNOTATIONS.downgradeCommand),

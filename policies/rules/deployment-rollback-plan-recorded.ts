@@ -23,10 +23,11 @@ export const deploymentRollbackPlanRecorded: ResourceRule = {
             );
         }
         const release = releaseRecord(resource.props);
-        if (release && release.previousVersion === undefined) {
+        // A declared first release has no earlier version: its rollback plan is removing the service.
+        if (release && release.previousVersion === undefined && !release.firstRelease) {
             violations.push(
                 `the release of ${release.version} records no ${ANNOTATIONS.previousVersion}: nobody can tell what to roll back to. ` +
-                    `Prepare the release with releasectl prepare (it records the version it replaces), or set previousVersion in the stack file.`,
+                    `Prepare the release with releasectl prepare (it records the version it replaces), set previousVersion in the stack file, or, for the service's very first release, set firstRelease: true.`,
             );
         }
         return checked(violations);

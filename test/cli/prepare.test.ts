@@ -34,6 +34,13 @@ describe("releasectl prepare", () => {
         expect(repo.read(STACK_FILE)).to.equal(checkoutAt("2.4.2", "2.4.1"));
     });
 
+    it("removes the first-release mark once a version replaces it", async () => {
+        repo.write(STACK_FILE, edited(PRODUCTION, [["      previousVersion: 2.4.0\n", "      firstRelease: true\n"]]));
+        const run = await prepare("checkout", "2.4.2");
+        expect(run.code, run.stderr).to.equal(0);
+        expect(repo.read(STACK_FILE)).to.equal(checkoutAt("2.4.2", "2.4.1"));
+    });
+
     it("keeps the image tag in step: the rendered Deployment uses the new version", async () => {
         await prepare("checkout", "2.5.0-rc.1");
         const rendered = await runCli(["render", "--service", "checkout"], { cwd: repo.dir, env: repo.env });

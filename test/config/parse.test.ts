@@ -132,6 +132,15 @@ describe("parseReleaseConfig", () => {
         it("is not a rollback unless marked", () => {
             expect(serviceConfig().rollback).to.equal(false);
         });
+
+        it("accepts a first release, which replaces no version", () => {
+            expect(serviceConfig({ firstRelease: true, previousVersion: undefined }).firstRelease).to.equal(true);
+        });
+
+        it("rejects a first release that also names a previous version", () => {
+            const message = rejection(valuesWithService({ firstRelease: true, previousVersion: "1.3.0" }));
+            expect(message).to.include("releasectl:services.web.firstRelease = true: is not allowed with previousVersion (1.3.0)");
+        });
     });
 
     describe("unknown keys", () => {

@@ -122,6 +122,11 @@ describe("deployment-rollback-plan-recorded", () => {
         expect(messages(outcome)[0]).to.include("records no releasectl.dev/previous-version").and.include("releasectl prepare");
     });
 
+    it("passes a declared first release, which has no previous version to record", async () => {
+        const first = changed(changed(deployment(), [...ANN, "releasectl.dev/previous-version"], undefined), [...ANN, "releasectl.dev/first-release"], "true");
+        expect(messages(await runResource("deployment-rollback-plan-recorded", first))).to.deep.equal([]);
+    });
+
     it("fails a revisionHistoryLimit of 0", async () => {
         const outcome = await runResource("deployment-rollback-plan-recorded", changed(deployment(), ["spec", "revisionHistoryLimit"], 0));
         expect(messages(outcome)[0]).to.include("spec.revisionHistoryLimit is 0");
