@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { branchPattern, mentionsVersion } from "../../cli/checklist-repository";
-import { parseStatus } from "../../cli/checklist-git";
+import { branchPattern, mentionsVersion } from "../../cli/checklist/repository-checks";
+import { parseStatus } from "../../cli/checklist/repository-state";
 import { check, exampleProject, lineOf, Project } from "./project";
 
 describe("repository checks of releasectl check", () => {

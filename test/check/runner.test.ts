@@ -4,10 +4,10 @@ import * as path from "path";
 import { buildRelease } from "../../builders/release";
 import { ServiceRelease } from "../../builders/types";
 import { loadStack } from "../../config/load";
-import { DECLARATIONS, runChecklist } from "../../cli/checklist";
-import { parseChecklistConfig } from "../../cli/checklist-config";
-import { formatText } from "../../cli/checklist-output";
-import { releaseResources } from "../../cli/checklist-resources";
+import { DECLARATIONS, runChecklist } from "../../cli/checklist/run";
+import { parseChecklistConfig } from "../../cli/checklist/config";
+import { formatText } from "../../cli/checklist/output";
+import { releaseResources } from "../../cli/checklist/resources";
 import { EXAMPLE_DIR } from "./project";
 
 const config = loadStack(EXAMPLE_DIR, "production");

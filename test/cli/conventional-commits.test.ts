@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseConventionalCommit } from "../../cli/conventional-commits";
+import { parseConventionalCommit } from "../../cli/versions/conventional-commits";
 
 describe("conventional commit parser", () => {
     it("reads the type and subject of a plain header", () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { reapplyServiceBlock, removeServiceKey, setServiceKey } from "../../cli/stack-edit";
+import { reapplyServiceBlock, removeServiceKey, setServiceKey } from "../../cli/stack/edit";
 
 const PRODUCTION = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.production.yaml"), "utf8");
 const checkout = { project: "releasectl", service: "checkout", file: "Pulumi.production.yaml" };

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { rolloutState } from "../../cli/canary-status";
+import { rolloutState } from "../../cli/cluster/canary-status";
 import { canaryObject, deploymentObject, FakeKubeApi } from "../helpers/fake-kube-api";
 import { GitRepo } from "./git-fixture";
 import { checkoutAt, PRODUCTION, PROJECT_YAML, projectRepo, STACK_FILE } from "./project-fixture";

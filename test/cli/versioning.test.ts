@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { UserError } from "../../config/errors";
-import { parseConventionalCommit } from "../../cli/conventional-commits";
-import { nextVersion, NextVersionOptions } from "../../cli/versioning";
+import { parseConventionalCommit } from "../../cli/versions/conventional-commits";
+import { nextVersion, NextVersionOptions } from "../../cli/versions/next-version";
 
 let counter = 0;
 /** Commits newest first, as git log gives them. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { IncrementalYaml, simpleValue } from "../../cli/yaml-incremental";
+import { IncrementalYaml, simpleValue } from "../../cli/stack/yaml-incremental";
 import { parse } from "yaml";
 
 const PRODUCTION = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.production.yaml"), "utf8");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { REPOSITORY_CHECKS } from "../../cli/checklist-repository";
+import { REPOSITORY_CHECKS } from "../../cli/checklist/repository-checks";
 import { CHECKLIST } from "../../policies/checklist";
 import { SETTINGS_SCHEMA } from "../../policies/config";
 import { createPolicies, policies } from "../../policies/policies";

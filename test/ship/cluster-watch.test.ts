@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CanaryObject, ClusterState, DeploymentObject, interpret } from "../../cli/canary-status";
+import { CanaryObject, ClusterState, DeploymentObject, interpret } from "../../cli/cluster/canary-status";
 import { previousServes, waitForPrevious, watchCanary, WatchDeps } from "../../cli/ship/cluster-watch";
 import { canaryObject, deploymentObject } from "../helpers/fake-kube-api";
 

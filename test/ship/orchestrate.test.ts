@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Writable } from "stream";
-import { ClusterState } from "../../cli/canary-status";
-import { ChecklistReport } from "../../cli/checklist";
+import { ClusterState } from "../../cli/cluster/canary-status";
+import { ChecklistReport } from "../../cli/checklist/run";
 import { RollbackOutcome } from "../../cli/commands/rollback";
 import { CommandContext } from "../../cli/context";
 import { ShipGit } from "../../cli/ship/git-steps";
