@@ -6,6 +6,7 @@ export * from "./deployment";
 export * from "./autoscaler";
 export * from "./ingress";
 export * from "./canary";
+export * from "./secret";
 export * from "./notification";
 export * from "./migration";
 export * from "./promql";

@@ -1,22 +1,14 @@
-import { SECRET_PLACEHOLDER, ServiceConfig } from "../config/types";
+import { ServiceConfig } from "../config/types";
 import { imageReference } from "./image";
 import { ANNOTATIONS, commonLabels, names } from "./names";
+import { buildSecret } from "./secret";
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 import { Manifest, SecretBinding } from "./types";
 
 /** Secret with the database URL the migration reads (`DATABASE_URL`). */
 export function buildDatabaseSecret(s: ServiceConfig): { manifest: Manifest; secrets: SecretBinding[] } {
     if (!s.migration) throw new Error(`service ${s.name} declares no migration`);
-    return {
-        manifest: {
-            apiVersion: "v1",
-            kind: "Secret",
-            metadata: { name: names.databaseSecret(s), namespace: s.namespace, labels: commonLabels(s, "migration") },
-            type: "Opaque",
-            stringData: { DATABASE_URL: SECRET_PLACEHOLDER },
-        },
-        secrets: [{ path: ["stringData", "DATABASE_URL"], secret: s.migration.databaseUrl }],
-    };
+    return buildSecret(s, names.databaseSecret(s), "migration", "DATABASE_URL", s.migration.databaseUrl);
 }
 
 /**

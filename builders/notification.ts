@@ -1,19 +1,11 @@
-import { NotificationConfig, SECRET_PLACEHOLDER, ServiceConfig } from "../config/types";
+import { NotificationConfig, ServiceConfig } from "../config/types";
 import { commonLabels, names } from "./names";
+import { buildSecret } from "./secret";
 import { Manifest, SecretBinding } from "./types";
 
 /** The Secret holding the webhook address; Flagger reads its `address` key. */
 export function buildWebhookSecret(s: ServiceConfig, n: NotificationConfig): { manifest: Manifest; secrets: SecretBinding[] } {
-    return {
-        manifest: {
-            apiVersion: "v1",
-            kind: "Secret",
-            metadata: { name: names.webhookSecret(s), namespace: s.namespace, labels: commonLabels(s, "notification") },
-            type: "Opaque",
-            stringData: { address: SECRET_PLACEHOLDER },
-        },
-        secrets: [{ path: ["stringData", "address"], secret: n.address }],
-    };
+    return buildSecret(s, names.webhookSecret(s), "notification", "address", n.address);
 }
 
 export function buildAlertProvider(s: ServiceConfig, n: NotificationConfig): Manifest {
