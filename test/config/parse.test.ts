@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { ConfigError } from "../../config/errors";
-import { DEFAULTS } from "../../config/defaults";
 import {
     DATABASE_CIPHERTEXT,
     merge,
@@ -111,10 +110,17 @@ describe("parseReleaseConfig", () => {
 
         it("applies port, probes, resources, replicas and revisionHistoryLimit", () => {
             const service = serviceConfig();
-            expect(service.port).to.equal(DEFAULTS.port);
-            expect(service.probes).to.deep.equal(DEFAULTS.probes);
-            expect(service.resources).to.deep.equal(DEFAULTS.resources);
-            expect(service.replicas).to.deep.equal(DEFAULTS.replicas);
+            expect(service.port).to.equal(8080);
+            expect(service.probes).to.deep.equal({
+                readinessPath: "/readyz",
+                livenessPath: "/livez",
+                initialDelaySeconds: 5,
+                periodSeconds: 10,
+                timeoutSeconds: 2,
+                failureThreshold: 3,
+            });
+            expect(service.resources).to.deep.equal({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+            expect(service.replicas).to.deep.equal({ min: 2, max: 10, targetCpuUtilization: 75 });
             expect(service.revisionHistoryLimit).to.equal(10);
         });
 
