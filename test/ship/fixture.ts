@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -19,6 +20,15 @@ import { CliRun, runCli } from "../cli/run-cli";
 export const NS = "shop";
 export const CONTEXT = "prod-eu-west-1"; // the example stack's releasectl:kubeContext
 export const SECRET_TOKEN = "T0SECRET/B0SECRET/xoxb-do-not-print-me";
+
+/**
+ * Fails the calling test when a run printed the webhook token (ship reads the address through
+ * `pulumi config get`). Called by each test on each of its runs, never from a hook: a leak fails
+ * that one test.
+ */
+export function expectSecretNotPrinted(run: { readonly stdout: string; readonly stderr: string }): void {
+    expect(`${run.stdout}${run.stderr}`, "the webhook token was printed").not.to.include(SECRET_TOKEN);
+}
 
 /** How Flagger handles one applied version, one frame per look at the Canary (the last repeats). */
 export type Behaviour = "promote" | "fail" | "hang";

@@ -5,7 +5,7 @@ import { FakeKubeApi, canaryObject } from "../helpers/fake-kube-api";
 import { ANSWERS } from "../helpers/fake-pulumi";
 import { edited } from "../cli/project-fixture";
 import { CliRun, runCli } from "../cli/run-cli";
-import { checkoutAt, checkoutIn, FAST, makeWorld, markedRollback, NS, PRODUCTION, SECRET_TOKEN, STACK_FILE, Webhook, withContract, World } from "./fixture";
+import { checkoutAt, checkoutIn, expectSecretNotPrinted, FAST, makeWorld, markedRollback, NS, PRODUCTION, SECRET_TOKEN, STACK_FILE, Webhook, withContract, World } from "./fixture";
 
 const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--non-interactive"];
 const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--non-interactive"];
@@ -17,7 +17,6 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
     let api: FakeKubeApi;
     let hook: Webhook;
     let world: World | undefined;
-    let runs: CliRun[];
 
     before(async () => {
         api = await FakeKubeApi.start();
@@ -27,13 +26,8 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
         await api.close();
         await hook.close();
     });
-    beforeEach(() => {
-        hook.reset();
-        runs = [];
-    });
+    beforeEach(() => hook.reset());
     afterEach(() => {
-        // Whatever happened, the webhook address read through pulumi config get was never printed.
-        for (const run of runs) expect(`${run.stdout}${run.stderr}`).not.to.include(SECRET_TOKEN);
         world?.remove();
         world = undefined;
     });
@@ -42,9 +36,10 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
         world = makeWorld({ api, hook, ...opts });
         return world;
     };
+    /** Runs ship; whatever happened, the webhook address read through pulumi config get was never printed. */
     const ship = async (w: World, ...args: string[]) => {
         const run = await w.ship("checkout", ...args);
-        runs.push(run);
+        expectSecretNotPrinted(run);
         return run;
     };
     const ups = (w: World) => w.calls().filter((c) => c.args[0] === "up");
@@ -216,7 +211,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
         it("refuses without the pulumi CLI, before reading the cluster", async () => {
             const w = setUp();
             const run = await runCli(["ship", "checkout", "2.5.0", ...FAST], { cwd: w.repo.dir, env: { ...w.env, PATH: process.env.PATH } });
-            runs.push(run);
+            expectSecretNotPrinted(run);
             await expectRefused(w, run, "the pulumi CLI is not on PATH and PULUMI_BINARY is not set; install it");
             expect(w.stackFile()).to.equal(PRODUCTION);
             expect(api.requests).to.have.length(0);
