@@ -81,8 +81,13 @@ describe("releasectl render", () => {
         });
 
         it("never prints a ciphertext or a secure: value", async () => {
-            const { stdout } = await runCli(["render", "--stack", "production"], tempProject());
+            const { code, stdout, stderr } = await runCli(["render", "--stack", "production"], tempProject());
+            // Something to look at: the render succeeded and printed the Secrets, where a leak would be.
+            expect(code, stderr).to.equal(0);
+            expect(kindsOf(stdout)).to.include("Secret");
+            expect(stdout).to.include(`: ${SECRET_PLACEHOLDER}\n`);
             expect(ciphertexts()).to.have.length(2);
+            for (const ciphertext of ciphertexts()) expect(ciphertext).to.match(/^v1:[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{16,}$/);
             for (const ciphertext of ciphertexts()) expect(stdout).not.to.include(ciphertext);
             expect(stdout).not.to.include("secure:");
             expect(stdout).not.to.match(/v1:[A-Za-z0-9+/=]{8,}:/);
