@@ -1,11 +1,34 @@
 import Ajv, { AnySchemaObject, ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
-import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { Manifest } from "../../builders/types";
 
-/** The Flagger CRDs, beside the clone in ../shared (as CI lays it out). */
-export const FLAGGER_CRD = path.join(__dirname, "..", "..", "..", "shared", "schemas", "flagger-crd.yaml");
+/** The upstream CRDs the schema tests validate against: see scripts/fetch-crds.js (npm run crds). */
+export type CrdName = "flagger" | "prometheusRule";
+export type CrdFiles = Record<CrdName, string>;
+
+const { fetchCrds } = require("../../scripts/fetch-crds") as {
+    fetchCrds(options?: { names?: CrdName[]; force?: boolean }): CrdFiles;
+};
+
+let reportedMissing = false;
+
+/**
+ * The cached CRD files (fetched with Go on first use), or: under CI a failure (CI fetches them
+ * in its set-up, so a missing CRD is a broken setup), elsewhere a skipped suite with one line
+ * saying what is missing and how to get it.
+ */
+export function requireCrds(ctx: Mocha.Context): CrdFiles {
+    try {
+        return fetchCrds();
+    } catch (e) {
+        const message = (e as Error).message;
+        if (process.env.CI === "true") throw new Error(message);
+        if (!reportedMissing) console.log(`  skipped: ${message}`);
+        reportedMissing = true;
+        ctx.skip();
+    }
+}
 
 type Schema = Record<string, unknown>;
 
@@ -41,7 +64,7 @@ export function closeStructuralSchema(schema: unknown, inBranch = false): unknow
  * rules (`x-kubernetes-validations`) cannot be evaluated here and are accepted as annotations.
  */
 export function kubernetesAjv(): Ajv {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false, code: { regExp: goRegExp } });
     ajv.addKeyword({
         keyword: "x-kubernetes-int-or-string",
         schemaType: "boolean",
@@ -59,6 +82,20 @@ export function kubernetesAjv(): Ajv {
     ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i);
     return ajv;
 }
+
+/**
+ * CRD patterns are Go (RE2) regular expressions. The one RE2 construct the upstream CRDs use that
+ * JavaScript lacks is a leading case-insensitive flag, `(?i)` (prometheus-operator writes
+ * `^(?i)(abort|warn)?$`): it becomes the `i` flag. Anything else JavaScript cannot parse still
+ * fails to compile.
+ */
+const goRegExp = Object.assign(
+    (pattern: string, flags: string): RegExp => {
+        const caseless = /^(\^?)\(\?i\)/.exec(pattern);
+        return caseless ? new RegExp(caseless[1] + pattern.slice(caseless[0].length), `${flags}i`) : new RegExp(pattern, flags);
+    },
+    { code: "new RegExp" },
+);
 
 /**
  * Flagger's published CRD continues a few multi-line single-quoted descriptions at the key's own
@@ -89,8 +126,8 @@ function closesQuote(text: string): boolean {
     return /(^|[^'])'(?:'')*\s*$/.test(text.replace(/''/g, ""));
 }
 
-/** Compiled validators for each kind the Flagger CRDs declare (v1beta1). */
-export function flaggerValidators(file = FLAGGER_CRD): Record<string, ValidateFunction> {
+/** Compiled validators, by kind, for the given version of each CRD in a YAML file. */
+export function crdValidators(file: string, versionName: string): Record<string, ValidateFunction> {
     const ajv = kubernetesAjv();
     const validators: Record<string, ValidateFunction> = {};
     for (const document of parseAllDocuments(repairQuotedContinuations(fs.readFileSync(file, "utf8")))) {
@@ -100,11 +137,24 @@ export function flaggerValidators(file = FLAGGER_CRD): Record<string, ValidateFu
             spec?: { names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: AnySchemaObject } }[] };
         } | null;
         if (crd?.kind !== "CustomResourceDefinition" || !crd.spec) continue;
-        const version = crd.spec.versions.find((v) => v.name === "v1beta1");
+        const version = crd.spec.versions.find((v) => v.name === versionName);
         if (!version) continue;
         validators[crd.spec.names.kind] = ajv.compile(closeStructuralSchema(version.schema.openAPIV3Schema) as AnySchemaObject);
     }
+    if (Object.keys(validators).length === 0) throw new Error(`${file} declares no CRD of version ${versionName}`);
     return validators;
+}
+
+/** Compiled validators for each kind the Flagger CRDs declare (v1beta1). */
+export function flaggerValidators(file: string): Record<string, ValidateFunction> {
+    return crdValidators(file, "v1beta1");
+}
+
+/** The compiled validator of the prometheus-operator PrometheusRule CRD (monitoring.coreos.com/v1). */
+export function prometheusRuleValidator(file: string): ValidateFunction {
+    const validate = crdValidators(file, "v1").PrometheusRule;
+    if (!validate) throw new Error(`${file} does not declare PrometheusRule`);
+    return validate;
 }
 
 /** "instancePath message" per ajv error, for assertion messages. */
