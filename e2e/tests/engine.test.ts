@@ -171,15 +171,44 @@ describe("the real Pulumi engine", function () {
 
     describe("6. secrets", () => {
         it("never prints a secret, and keeps none in plain text in the stack file or the state", () => {
-            const state = fs
-                .readdirSync(path.join(ws.root, "state"), { recursive: true })
-                .map((f) => path.join(ws.root, "state", String(f)))
-                .filter((f) => fs.statSync(f).isFile())
-                .map((f) => fs.readFileSync(f).toString("utf8"));
-            for (const secret of Object.values(SECRETS)) {
-                for (const output of ws.outputs) expect(output).to.not.include(secret);
-                expect(fs.readFileSync(ws.stackFile, "utf8")).to.not.include(secret);
-                for (const file of state) expect(file).to.not.include(secret);
+            // Something to look at first, or this test proves nothing.
+            // The plaintexts searched for: both set with `pulumi config set --secret`, neither empty.
+            const secrets = Object.values(SECRETS);
+            expect(secrets).to.have.length(2);
+            for (const secret of secrets) expect(secret).to.have.length.above(16);
+            // The outputs of the commands run so far, among them the previews and ups that handled
+            // the Kubernetes Secrets and the render that printed them with the placeholder.
+            expect(ws.outputs.filter((o) => o.trim() !== ""), "commands run in the workspace that printed something").not.to.be.empty;
+            expect(ws.outputs.some((o) => o.includes("kubernetes:core/v1:Secret checkout-database-secret")), "a preview listing the database Secret").to.equal(true);
+            expect(ws.outputs.some((o) => o.includes(`DATABASE_URL: ${SECRET_PLACEHOLDER}`)), "a render printing the database Secret").to.equal(true);
+            // The stack file, with each secret as a ciphertext.
+            expect(fs.existsSync(ws.stackFile), ws.stackFile).to.equal(true);
+            const stackFile = fs.readFileSync(ws.stackFile, "utf8");
+            expect(stackFile.match(/^\s+secure: v1:\S+$/gm), "the stack file's secure: values").to.have.length(secrets.length);
+            // The state: the backend's files, readable (not compressed), the stack's checkpoint among
+            // them, and the state as `pulumi stack export` gives it, both holding the resources
+            // `pulumi up` made, the Secrets among them, with their values encrypted.
+            const state = ws.stateFiles();
+            expect(state.filter((f) => f.file.endsWith(".gz")).map((f) => f.file), "compressed state files").to.deep.equal([]);
+            const checkpoints = state.filter((f) => /[\\/]stacks[\\/](?:[^\\/]+[\\/])?production\.json$/.test(f.file));
+            expect(checkpoints.map((f) => f.file), "the stack's checkpoint").to.have.length(1);
+            const checkpoint = JSON.parse(checkpoints[0].text) as { checkpoint: { latest?: { resources?: { type: string }[] } } };
+            expect((checkpoint.checkpoint.latest?.resources ?? []).map((r) => r.type), "resources in the checkpoint").to.include("kubernetes:core/v1:Secret");
+            const exported = ws.exportState();
+            const deployment = (JSON.parse(exported) as { deployment: { resources?: { type: string }[] } }).deployment;
+            expect((deployment.resources ?? []).map((r) => r.type), "resources in the exported state").to.include("kubernetes:core/v1:Secret");
+            const encrypted = /"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270"/;
+            expect(checkpoints[0].text, "secret values in the checkpoint, encrypted").to.match(encrypted);
+            expect(exported, "secret values in the exported state, encrypted").to.match(encrypted);
+
+            // None of it holds a secret, as it is or base64-encoded as a Secret's data holds it.
+            for (const secret of secrets) {
+                for (const plain of [secret, Buffer.from(secret, "utf8").toString("base64")]) {
+                    for (const output of ws.outputs) expect(output).to.not.include(plain);
+                    expect(stackFile).to.not.include(plain);
+                    for (const { file, text } of state) expect(text, file).to.not.include(plain);
+                    expect(exported, "the exported state").to.not.include(plain);
+                }
             }
         });
     });

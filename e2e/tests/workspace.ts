@@ -122,12 +122,33 @@ export class Workspace {
         return { code: result.status ?? 1, output };
     }
 
-    /** `releasectl render` of this workspace's stack, through the compiled command line. */
+    /** `releasectl render` of this workspace's stack, through the compiled command line (its output kept too). */
     render(): string {
-        return execFileSync(process.execPath, [path.join(ROOT, "bin", "releasectl.js"), "render", "--stack", "production", "--cwd", this.dir], {
+        const output = execFileSync(process.execPath, [path.join(ROOT, "bin", "releasectl.js"), "render", "--stack", "production", "--cwd", this.dir], {
             encoding: "utf8",
             env: { ...process.env, RELEASECTL_STACK: "" },
         });
+        this.outputs.push(output);
+        return output;
+    }
+
+    /** The stack's state as `pulumi stack export --file` writes it (secrets encrypted), as text. */
+    exportState(): string {
+        const file = path.join(this.root, "exported-state.json");
+        fs.rmSync(file, { force: true });
+        this.ok(["stack", "export", "--file", file]);
+        if (!fs.existsSync(file)) throw new Error(`pulumi stack export --file ${file} wrote no file`);
+        return fs.readFileSync(file, "utf8");
+    }
+
+    /** Every file of the file backend's state (checkpoints, history, backups): its path and text. */
+    stateFiles(): { file: string; text: string }[] {
+        const state = path.join(this.root, "state");
+        return fs
+            .readdirSync(state, { recursive: true })
+            .map((f) => path.join(state, String(f)))
+            .filter((f) => fs.statSync(f).isFile())
+            .map((file) => ({ file, text: fs.readFileSync(file).toString("utf8") }));
     }
 
     /** Edits the stack file's text (a plain string replacement that must match once). */
