@@ -8,7 +8,7 @@ const messages = (o: { violations: readonly { message: string }[] }) => o.violat
 
 describe("deployment-version-semver", () => {
     it("passes a SemVer version and previous version", async () => {
-        expect(messages(await runResource("deployment-version-semver", deployment()))).to.deep.equal([]);
+        expect(await runResource("deployment-version-semver", deployment())).to.deep.equal({ violations: [] });
     });
 
     it("fails a version that is not SemVer, naming it", async () => {
@@ -30,7 +30,7 @@ describe("deployment-version-semver", () => {
 
 describe("deployment-image-tag-matches-version", () => {
     it("passes the image tagged with the version", async () => {
-        expect(messages(await runResource("deployment-image-tag-matches-version", deployment()))).to.deep.equal([]);
+        expect(await runResource("deployment-image-tag-matches-version", deployment())).to.deep.equal({ violations: [] });
     });
 
     it("fails an image tagged with another version, naming both", async () => {
@@ -50,7 +50,7 @@ describe("deployment-image-tag-matches-version", () => {
 
 describe("deployment-no-prerelease-in-production", () => {
     it("passes a final version in production", async () => {
-        expect(messages(await runResource("deployment-no-prerelease-in-production", deployment()))).to.deep.equal([]);
+        expect(await runResource("deployment-no-prerelease-in-production", deployment())).to.deep.equal({ violations: [] });
     });
 
     it("fails a prerelease in production, saying why the stack is production", async () => {
@@ -88,7 +88,7 @@ describe("deployment-no-prerelease-in-production", () => {
 
 describe("deployment-version-moves-forward", () => {
     it("passes a version newer than the previous one", async () => {
-        expect(messages(await runResource("deployment-version-moves-forward", deployment()))).to.deep.equal([]);
+        expect(await runResource("deployment-version-moves-forward", deployment())).to.deep.equal({ violations: [] });
     });
 
     it("fails a version older than the previous one when not a rollback", async () => {
@@ -103,7 +103,7 @@ describe("deployment-version-moves-forward", () => {
 
     it("lets a rollback go back", async () => {
         const back = changed(deployment(), [...ANN, "releasectl.dev/previous-version"], "2.10.0");
-        expect(messages(await runResource("deployment-version-moves-forward", changed(back, [...ANN, "releasectl.dev/rollback"], "true")))).to.deep.equal([]);
+        expect(await runResource("deployment-version-moves-forward", changed(back, [...ANN, "releasectl.dev/rollback"], "true"))).to.deep.equal({ violations: [] });
     });
 
     it("orders a prerelease before its final version", async () => {
@@ -114,7 +114,7 @@ describe("deployment-version-moves-forward", () => {
 
 describe("deployment-rollback-plan-recorded", () => {
     it("passes a release that records its previous version and keeps ReplicaSets", async () => {
-        expect(messages(await runResource("deployment-rollback-plan-recorded", deployment()))).to.deep.equal([]);
+        expect(await runResource("deployment-rollback-plan-recorded", deployment())).to.deep.equal({ violations: [] });
     });
 
     it("fails a release without a previous version", async () => {
@@ -124,7 +124,7 @@ describe("deployment-rollback-plan-recorded", () => {
 
     it("passes a declared first release, which has no previous version to record", async () => {
         const first = changed(changed(deployment(), [...ANN, "releasectl.dev/previous-version"], undefined), [...ANN, "releasectl.dev/first-release"], "true");
-        expect(messages(await runResource("deployment-rollback-plan-recorded", first))).to.deep.equal([]);
+        expect(await runResource("deployment-rollback-plan-recorded", first)).to.deep.equal({ violations: [] });
     });
 
     it("fails a revisionHistoryLimit of 0", async () => {
@@ -143,7 +143,7 @@ const EVIDENCE = [
 for (const [rule, key, configKey, proves] of EVIDENCE) {
     describe(rule, () => {
         it("passes a production release that records the evidence", async () => {
-            expect(messages(await runResource(rule, deployment()))).to.deep.equal([]);
+            expect(await runResource(rule, deployment())).to.deep.equal({ violations: [] });
         });
 
         it("fails a production release without the evidence, naming the stack file key", async () => {

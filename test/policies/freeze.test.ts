@@ -18,7 +18,7 @@ describe("workload-outside-freeze-window", () => {
 
     it("passes outside every window", async () => {
         const outcome = await runResource("workload-outside-freeze-window", deployment(), { config: { freezeWindows: [yearEnd] }, now: new Date("2026-12-20T12:00:00Z") });
-        expect(messages(outcome)).to.deep.equal([]);
+        expect(outcome).to.deep.equal({ violations: [] });
     });
 
     it("fails a release inside a fixed window, naming it and when it ends", async () => {
@@ -35,7 +35,7 @@ describe("workload-outside-freeze-window", () => {
     it("lets a rollback through a freeze", async () => {
         const rollback = changed(deployment(), ["metadata", "annotations", "releasectl.dev/rollback"], "true");
         const outcome = await runResource("workload-outside-freeze-window", rollback, { config: { freezeWindows: [yearEnd] }, now: new Date("2026-12-24T12:00:00Z") });
-        expect(messages(outcome)).to.deep.equal([]);
+        expect(outcome).to.deep.equal({ violations: [] });
     });
 
     it("applies a window without stacks to production stacks only", async () => {

@@ -22,7 +22,7 @@ function foreignMigrationJob(annotations: Record<string, string>): TestResource 
 
 describe("job-retries-and-deadline-bounded", () => {
     it("passes a Job with backoffLimit and activeDeadlineSeconds", async () => {
-        expect(messages(await runResource("job-retries-and-deadline-bounded", job()))).to.deep.equal([]);
+        expect(await runResource("job-retries-and-deadline-bounded", job())).to.deep.equal({ violations: [] });
     });
 
     it("fails a Job without backoffLimit", async () => {
@@ -38,7 +38,7 @@ describe("job-retries-and-deadline-bounded", () => {
 
 describe("job-cleaned-up-after-finish", () => {
     it("passes a Job with ttlSecondsAfterFinished", async () => {
-        expect(messages(await runResource("job-cleaned-up-after-finish", job()))).to.deep.equal([]);
+        expect(await runResource("job-cleaned-up-after-finish", job())).to.deep.equal({ violations: [] });
     });
 
     it("fails a Job without ttlSecondsAfterFinished", async () => {
@@ -49,7 +49,7 @@ describe("job-cleaned-up-after-finish", () => {
 
 describe("migration-reversible", () => {
     it("passes releasectl's migration Job", async () => {
-        expect(messages(await runResource("migration-reversible", job()))).to.deep.equal([]);
+        expect(await runResource("migration-reversible", job())).to.deep.equal({ violations: [] });
     });
 
     it("fails a migration Job without a downgrade", async () => {
@@ -89,7 +89,7 @@ describe("migration-reversible", () => {
 
 describe("migration-contract-read-only", () => {
     it("passes an expand migration", async () => {
-        expect(messages(await runResource("migration-contract-read-only", job()))).to.deep.equal([]);
+        expect(await runResource("migration-contract-read-only", job())).to.deep.equal({ violations: [] });
     });
 
     it("flags a contract migration and asks for read-only mode", async () => {

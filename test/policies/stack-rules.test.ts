@@ -13,7 +13,7 @@ function rollbackStack(): TestResource[] {
 
 describe("migration-job-precedes-deployment", () => {
     it("passes the example: checkout's Deployment depends on its migration Job", async () => {
-        expect(messages(await runStack("migration-job-precedes-deployment", stackResources()))).to.deep.equal([]);
+        expect(await runStack("migration-job-precedes-deployment", stackResources())).to.deep.equal({ violations: [] });
     });
 
     it("fails a Deployment that does not wait for its migration Job, naming the Deployment's URN", async () => {
@@ -32,13 +32,16 @@ describe("migration-job-precedes-deployment", () => {
         const job = named(resources, "checkout-migrate-2.4.1");
         const gate: TestResource = { type: "kubernetes:core/v1:ConfigMap", name: "gate", urn: "urn:pulumi:production::releasectl::gate", props: { kind: "ConfigMap" }, dependencies: [job.urn!] };
         const outcome = await runStack("migration-job-precedes-deployment", [...stackWith(resources, { ...deployment, dependencies: [gate.urn!] }), gate]);
-        expect(messages(outcome)).to.deep.equal([]);
+        expect(outcome).to.deep.equal({ violations: [] });
     });
 
     it("accepts a rollback release without a migration Job: it goes back on the schema as it is", async () => {
         const resources = rollbackStack();
         expect(resources.some((r) => r.props.kind === "Job")).to.equal(false);
-        expect(messages(await runStack("migration-job-precedes-deployment", resources))).to.deep.equal([]);
+        expect(await runStack("migration-job-precedes-deployment", resources)).to.deep.equal({
+            violations: [],
+            notApplicable: "no release in the stack declares a database migration",
+        });
     });
 
     it("fails a release that declares a migration but has no Job for its version", async () => {
@@ -62,11 +65,11 @@ describe("migration-job-precedes-deployment", () => {
 
 describe("release-alerts-cover-version", () => {
     it("passes the example's PrometheusRules", async () => {
-        expect(messages(await runStack("release-alerts-cover-version", stackResources()))).to.deep.equal([]);
+        expect(await runStack("release-alerts-cover-version", stackResources())).to.deep.equal({ violations: [] });
     });
 
     it("does not ask a rollback release for the MigrationFailed alert, since it runs no migration", async () => {
-        expect(messages(await runStack("release-alerts-cover-version", rollbackStack()))).to.deep.equal([]);
+        expect(await runStack("release-alerts-cover-version", rollbackStack())).to.deep.equal({ violations: [] });
     });
 
     it("fails a release whose alert rules are labelled with another version", async () => {
@@ -96,7 +99,7 @@ describe("release-alerts-cover-version", () => {
 
 describe("deployment-targeted-by-canary", () => {
     it("passes when every release's Deployment has a Canary", async () => {
-        expect(messages(await runStack("deployment-targeted-by-canary", stackResources()))).to.deep.equal([]);
+        expect(await runStack("deployment-targeted-by-canary", stackResources())).to.deep.equal({ violations: [] });
     });
 
     it("fails a Deployment no Canary targets", async () => {

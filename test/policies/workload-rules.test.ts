@@ -21,7 +21,7 @@ function foreign(kind: "StatefulSet" | "DaemonSet" | "Pod" | "CronJob", image: s
 
 describe("workload-image-not-latest", () => {
     it("passes a versioned image", async () => {
-        expect(messages(await runResource("workload-image-not-latest", exampleObject("Deployment")))).to.deep.equal([]);
+        expect(await runResource("workload-image-not-latest", exampleObject("Deployment"))).to.deep.equal({ violations: [] });
     });
 
     it("fails a releasectl Deployment whose image is latest", async () => {
@@ -54,7 +54,7 @@ describe("workload-image-not-latest", () => {
 
 describe("workload-image-tagged", () => {
     it("passes an image pinned by digest only", async () => {
-        expect(messages(await runResource("workload-image-tagged", foreignDeployment(`registry.example.com/tools/proxy@sha256:${"a".repeat(64)}`)))).to.deep.equal([]);
+        expect(await runResource("workload-image-tagged", foreignDeployment(`registry.example.com/tools/proxy@sha256:${"a".repeat(64)}`))).to.deep.equal({ violations: [] });
     });
 
     it("catches an untagged image in a Deployment declared outside releasectl", async () => {
@@ -87,7 +87,7 @@ describe("workload-image-registry-allowed", () => {
     });
 
     it("passes an image under an allowed path", async () => {
-        expect(messages(await runResource("workload-image-registry-allowed", exampleObject("Deployment"), { config }))).to.deep.equal([]);
+        expect(await runResource("workload-image-registry-allowed", exampleObject("Deployment"), { config })).to.deep.equal({ violations: [] });
     });
 
     it("fails an image from another registry, naming the allowed ones", async () => {
@@ -102,13 +102,13 @@ describe("workload-image-registry-allowed", () => {
 
     it("reads a Docker Hub short name as docker.io/library", async () => {
         const outcome = await runResource("workload-image-registry-allowed", foreignDeployment("nginx:1.27"), { config: { allowedRegistries: ["docker.io/library"] } });
-        expect(messages(outcome)).to.deep.equal([]);
+        expect(outcome).to.deep.equal({ violations: [] });
     });
 });
 
 describe("workload-probes-defined", () => {
     it("passes a Deployment with both probes", async () => {
-        expect(messages(await runResource("workload-probes-defined", exampleObject("Deployment")))).to.deep.equal([]);
+        expect(await runResource("workload-probes-defined", exampleObject("Deployment"))).to.deep.equal({ violations: [] });
     });
 
     it("fails a Deployment without a readiness probe", async () => {
@@ -133,7 +133,7 @@ describe("workload-probes-defined", () => {
 
 describe("workload-resources-bounded", () => {
     it("passes containers with requests and limits", async () => {
-        expect(messages(await runResource("workload-resources-bounded", exampleObject("Job")))).to.deep.equal([]);
+        expect(await runResource("workload-resources-bounded", exampleObject("Job"))).to.deep.equal({ violations: [] });
     });
 
     it("fails a container without a memory limit", async () => {
@@ -149,7 +149,7 @@ describe("workload-resources-bounded", () => {
 
 describe("workload-pod-security-restricted", () => {
     it("passes the builders' restricted security context", async () => {
-        expect(messages(await runResource("workload-pod-security-restricted", exampleObject("Deployment")))).to.deep.equal([]);
+        expect(await runResource("workload-pod-security-restricted", exampleObject("Deployment"))).to.deep.equal({ violations: [] });
     });
 
     it("fails a container that may escalate privileges", async () => {
