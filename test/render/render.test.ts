@@ -144,7 +144,9 @@ describe("releasectl render", () => {
         });
 
         it("prints no stack trace unless --debug", async () => {
-            const { stderr } = await runCli(["render", "--stack", "staging"], tempProject());
+            const { code, stderr } = await runCli(["render", "--stack", "staging"], tempProject());
+            expect(code).to.equal(2);
+            expect(stderr).to.include('stack "staging" is unknown');
             expect(stderr).not.to.match(/\n\s+at /);
         });
 

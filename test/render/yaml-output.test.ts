@@ -67,6 +67,7 @@ describe("manifestToYaml", () => {
 
     it("reads back every manifest of the example and four-provider stacks unchanged", () => {
         const manifests = [...allObjects(loadStack(REPO, "production")), ...allObjects(parseValues(allProvidersValues()))].map((o) => o.manifest);
+        expect(manifests.length, "manifests to read back").to.be.above(10);
         for (const manifest of manifests) expect(parse(manifestToYaml(manifest)), manifest.metadata.name).to.deep.equal(manifest);
     });
 });
