@@ -1,5 +1,23 @@
 import { UserError } from "../config/errors";
+import * as fs from "fs";
+import * as path from "path";
 import { Command, CommandContext, UsageError } from "./context";
+import { didYouMean } from "./suggest";
+
+/**
+ * The version in releasectl's package.json: the nearest one upward from this module, which is
+ * cli/ under ts-node and dist/cli/ when compiled (dist/ has no package.json of its own).
+ */
+function packageVersion(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+            if (pkg.name === "releasectl" && typeof pkg.version === "string") return pkg.version;
+        }
+        if (path.dirname(dir) === dir) throw new Error(`no package.json of releasectl above ${__dirname}`);
+    }
+}
 
 /**
  * The command table. Each command's module is loaded only when it runs, so `releasectl render`
@@ -33,7 +51,7 @@ Usage: releasectl <command> [options]   (releasectl <command> --help for details
 Commands:
 ${lines.join("\n")}
 
-Exit codes: 0 success, 1 a check or release failed, 2 bad input (nothing was changed).
+Exit codes: 0 success, 1 a check or release failed (diff: the releases differ), 2 bad input (nothing was changed).
 `;
 }
 
@@ -51,12 +69,13 @@ export async function main(
         return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "version") {
-        stdout.write(`${require("../package.json").version}\n`);
+        stdout.write(`${packageVersion()}\n`);
         return 0;
     }
     const entry = COMMANDS[name];
     if (!entry) {
-        stderr.write(`releasectl: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")} (releasectl --help)\n`);
+        const meant = didYouMean(name, Object.keys(COMMANDS));
+        stderr.write(`releasectl: unknown command "${name}"${meant}; commands: ${Object.keys(COMMANDS).join(", ")} (releasectl --help)\n`);
         return 2;
     }
     const ctx: CommandContext = { argv: rest, cwd: io.cwd ?? process.cwd(), stdout, stderr, env: io.env ?? process.env, debug };

@@ -4,6 +4,7 @@ import { UserError } from "../config/errors";
 import { listStacks, loadStack } from "../config/load";
 import { ReleaseConfig, ServiceConfig } from "../config/types";
 import { CommandContext } from "./context";
+import { didYouMean } from "./suggest";
 
 /** The project directory: `--cwd`, else the nearest folder upward holding Pulumi.yaml. */
 export function projectDir(ctx: CommandContext, cwdOption?: string): string {
@@ -45,7 +46,7 @@ export function findService(config: ReleaseConfig, name: string): ServiceConfig 
     const service = config.services.find((s) => s.name === name);
     if (!service) {
         throw new UserError(
-            `${config.source}: releasectl:services has no service "${name}"; services in stack ${config.stack}: ${config.services.map((s) => s.name).join(", ")}`,
+            `${config.source}: releasectl:services has no service "${name}"${didYouMean(name, config.services.map((s) => s.name))}; services in stack ${config.stack}: ${config.services.map((s) => s.name).join(", ")}`,
             "ENOSERVICE",
         );
     }

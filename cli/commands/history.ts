@@ -5,6 +5,7 @@ import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
 import { projectName } from "../stack/config";
 import { readServiceHistory, Release, ServiceHistory } from "../stack/history";
+import { didYouMean } from "../suggest";
 
 const USAGE = "releasectl history <service> [--stack S] [--json]";
 
@@ -16,7 +17,7 @@ export function serviceHistory(dir: string, stack: string, service: string, env:
     if (history.releases.length === 0) {
         const services = stackFile.config[`${project}:services`];
         const names = services && typeof services === "object" ? Object.keys(services as object) : [];
-        throw new UserError(`${history.file}: service "${service}" has no release in the file's git history; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
+        throw new UserError(`${history.file}: service "${service}" has no release in the file's git history${didYouMean(service, names)}; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
     }
     return history;
 }
