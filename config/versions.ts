@@ -2,8 +2,23 @@
 const SEMVER =
     /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
+/** npm's semver, which orders versions here, holds at most 256 characters and safe integers. */
+const MAX_LENGTH = 256;
+
 export function isSemVer(text: string): boolean {
-    return SEMVER.test(text);
+    return SEMVER.test(text) && semVerLimitProblem(text) === undefined;
+}
+
+/**
+ * Why a text the SemVer grammar accepts still cannot be a version here: too long, or a number
+ * beyond what can be compared exactly (npm's semver refuses both). undefined: no such problem.
+ */
+export function semVerLimitProblem(text: string): string | undefined {
+    const m = SEMVER.exec(text);
+    if (m === null) return undefined;
+    if (text.length > MAX_LENGTH) return `longer than ${MAX_LENGTH} characters`;
+    if ([m[1], m[2], m[3]].some((n) => Number(n) > Number.MAX_SAFE_INTEGER)) return `a number above ${Number.MAX_SAFE_INTEGER}, the largest that can be compared`;
+    return undefined;
 }
 
 export function isPrerelease(version: string): boolean {

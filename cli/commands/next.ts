@@ -6,7 +6,7 @@ import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { ConventionalCommit, parseConventionalCommit } from "../versions/conventional-commits";
 import { hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
-import { Bump, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versions/next-version";
+import { Bump, checkInitialVersion, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versions/next-version";
 
 const USAGE = "releasectl next [--repo DIR] [--from REF] [--to REF] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--json]";
 
@@ -59,6 +59,8 @@ export interface NextResult extends NextVersion {
 /** Values of VERSION_OPTIONS as parsed, turned into a request. */
 export function nextRequest(values: Record<string, string | boolean | undefined>, cwd: string, env: NodeJS.ProcessEnv): NextRequest {
     const str = (k: string) => values[k] as string | undefined;
+    const initial = str("initial-version");
+    if (initial !== undefined) checkInitialVersion(initial);
     return {
         repo: path.resolve(cwd, str("repo") ?? "."),
         from: str("from"),
@@ -70,6 +72,34 @@ export function nextRequest(values: Record<string, string | boolean | undefined>
         initialVersion: str("initial-version"),
         env,
     };
+}
+
+/**
+ * Options that only shape a computed version. Given together with an explicit version they would
+ * be ignored without a word (`tag 2.5.0 --prerelease rc` tagged v2.5.0), so they are refused,
+ * saying how to write what was meant. `flags` are the ones the command would ignore.
+ */
+export function refuseComputeOptions(
+    values: Record<string, string | boolean | undefined>,
+    version: string,
+    flags: readonly string[],
+    forms: { explicit: (version: string) => string; computed: string },
+): void {
+    for (const flag of flags) {
+        const value = values[flag];
+        if (value === undefined || value === false) continue;
+        const given = value === true ? `--${flag}` : `--${flag} ${value}`;
+        const drop = `drop the version to compute it (${forms.computed} ${given})`;
+        const release = version.replace(/[-+].*$/, "");
+        const build = version.includes("+") ? version.slice(version.indexOf("+")) : "";
+        const into =
+            flag === "prerelease"
+                ? `put the prerelease into the version (${forms.explicit(`${release}-${value}.1${build}`)}) or ${drop}`
+                : flag === "build"
+                  ? `put the build metadata into the version (${forms.explicit(`${version.replace(/\+.*$/, "")}+${value}`)}) or ${drop}`
+                  : `drop ${`--${flag}`} or ${drop}`;
+        throw new UserError(`${given} only applies when the version is computed, and ${version} is given: ${into}`, "EUSAGE");
+    }
 }
 
 /** Reads the tags and commits of the repository and computes the next version. */

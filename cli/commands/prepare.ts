@@ -14,7 +14,9 @@ import { chooseVersion } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack/config";
 import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack/edit";
-import { computeNext, nextRequest, VERSION_OPTIONS } from "./next";
+import { checkInitialVersion } from "../versions/next-version";
+import { versionProblem } from "../versions/version-arg";
+import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META]";
 
@@ -74,7 +76,9 @@ bytes change: comments, key order, quoting and secure: values stay byte for byte
                tag (--repo, --tag-prefix, --strict, --prerelease, --build as in releasectl next;
                --repo defaults to the project's repository); with no release tag yet, the
                commits since the commit that released the service's current version decide
-               the bump from that version
+               the bump from that version. These options only shape a computed version:
+               with an explicit VERSION they are refused (write 2.5.0-rc.1, not 2.5.0
+               --prerelease rc); --initial-version applies only with --repo
   not forward  a version that is not after the current one in SemVer order (prereleases sort
                before their release: 2.5.0-rc.1 < 2.5.0) is refused: going back is a rollback,
                releasectl rollback <service> --to <version>
@@ -138,7 +142,7 @@ Examples:
         const migration = readService(after, loc)?.migration as { phase?: unknown } | undefined;
         const note =
             migration?.phase === "contract"
-                ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback runs that downgrade)\n`
+                ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
                 : "";
         ctx.stdout.write(
             `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${note}` +
@@ -154,21 +158,34 @@ function resolveVersion(
     at: { dir: string; stack: string; service: ServiceConfig },
     ctx: CommandContext,
 ): string {
-    if (requested === "auto" && values.repo === undefined) {
+    if (values["initial-version"] !== undefined) checkInitialVersion(values["initial-version"] as string);
+    if (requested === "auto" && values["initial-version"] !== undefined && values.repo === undefined) {
+        throw new UserError(
+            `--initial-version ${values["initial-version"]}: without a release tag prepare auto counts from ${at.service.name}'s current version (${at.service.version}), so a first version never applies here; drop --initial-version (it applies with --repo, to a repository without tags)`,
+            "EUSAGE",
+        );
+    }
+    if (requested !== "auto") {
+        const bad = versionProblem(requested);
+        if (bad !== undefined) {
+            const hint = bad.bare !== undefined ? `; drop the leading v: ${bad.bare}` : "; use e.g. 2.5.0, 2.5.0-rc.1 or auto";
+            throw new UserError(`version ${JSON.stringify(requested)}: ${bad.problem}${hint}`, "EBADVERSION");
+        }
+        const service = at.service.name;
+        refuseComputeOptions(values, requested, ["prerelease", "build", "strict", "initial-version", "from", "to", "repo", "tag-prefix"], {
+            explicit: (v) => `releasectl prepare ${service} ${v}`,
+            computed: `releasectl prepare ${service} auto`,
+        });
+        return requested;
+    }
+    if (values.repo === undefined) {
         // The project's own repository: without release tags, count from the stack file's release.
         const auto = { tagPrefix: values["tag-prefix"] as string | undefined, strict: values.strict === true, prerelease: values.prerelease as string | undefined, build: values.build as string | undefined };
         return chooseVersion("auto", { dir: at.dir, stack: at.stack, project: projectName(at.dir), service: at.service, env: ctx.env, auto }).version;
     }
-    if (requested === "auto") {
-        const result = computeNext(nextRequest({ ...values, repo: values.repo as string }, ctx.cwd, ctx.env));
-        if (result.version === undefined) {
-            throw new UserError(`auto: nothing to release: ${result.reason}; name the version instead (releasectl prepare <service> <version>)`, "ENORELEASE");
-        }
-        return result.version;
+    const result = computeNext(nextRequest({ ...values, repo: values.repo as string }, ctx.cwd, ctx.env));
+    if (result.version === undefined) {
+        throw new UserError(`auto: nothing to release: ${result.reason}; name the version instead (releasectl prepare <service> <version>)`, "ENORELEASE");
     }
-    if (!isSemVer(requested)) {
-        const hint = /^v\d/.test(requested) && isSemVer(requested.slice(1)) ? `; drop the leading v: ${requested.slice(1)}` : "; use e.g. 2.5.0, 2.5.0-rc.1 or auto";
-        throw new UserError(`version ${JSON.stringify(requested)}: not a SemVer version${hint}`, "EBADVERSION");
-    }
-    return requested;
+    return result.version;
 }

@@ -14,11 +14,13 @@ import { decideRelease } from "../ship/release";
 import { acquireShipLock } from "../ship/ship-lock";
 import { summaryJson, summaryText } from "../ship/summary";
 import { DEFAULTS } from "../ship/timing";
+import { isSemVer } from "../../config/versions";
+import { refuseComputeOptions } from "./next";
 import { performRollback } from "./rollback";
 
 const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json]";
 
-export const ship: Command = {
+const command: Command = {
     name: "ship",
     summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure",
     help: `Usage: ${USAGE}
@@ -85,7 +87,9 @@ Options:
   --policy-pack DIR       policy pack folder, relative to the project (default: policies)
   --policy-pack-config F  pack config for the pre-check and pulumi (--policy-pack-config)
   --tag-prefix P, --strict, --prerelease ID, --build META
-                          as in releasectl next, for auto (the tag is <prefix><version>)
+                          as in releasectl next, for auto (the tag is <prefix><version>);
+                          --strict, --prerelease and --build with an explicit version are
+                          refused: write 2.5.0-rc.1 instead of 2.5.0 --prerelease rc
   --cwd DIR               project directory (default: the nearest folder holding Pulumi.yaml)
   --debug                 show stack traces on errors
 
@@ -126,6 +130,12 @@ Examples:
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
+        }
+        if (isSemVer(positionals[1])) {
+            refuseComputeOptions(values, positionals[1], ["prerelease", "build", "strict"], {
+                explicit: (v) => `releasectl ship ${positionals[0]} ${v}`,
+                computed: `releasectl ship ${positionals[0]} auto`,
+            });
         }
         const release = decideRelease(ctx, {
             service: positionals[0],
@@ -215,6 +225,32 @@ Examples:
         }
     },
 };
+
+/** The command; with --json, bad input is a JSON event on stdout as well (the line on stderr stays). */
+export const ship: Command = {
+    ...command,
+    async run(ctx: CommandContext): Promise<number> {
+        try {
+            return await command.run(ctx);
+        } catch (e) {
+            if (wantsJson(ctx.argv)) ctx.stdout.write(errorEvent(e));
+            throw e;
+        }
+    },
+};
+
+/** --json among the options (before a `--` that ends them), also when the command line does not parse. */
+function wantsJson(argv: readonly string[]): boolean {
+    const end = argv.indexOf("--");
+    return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** The error as ship --json's last line: {"event":"error","exitCode":2,"code":...,"message":...}. */
+function errorEvent(e: unknown): string {
+    const user = e instanceof UserError;
+    const message = user ? e.message.replace(/^releasectl \S+: /, "") : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    return `${JSON.stringify({ event: "error", exitCode: user ? e.exitCode : 70, code: user ? e.code : "EINTERNAL", message })}\n`;
+}
 
 function isTerminal(stream: NodeJS.WritableStream): boolean {
     return (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;

@@ -8,14 +8,17 @@ import { interpret, progressLine, statusReport, StatusView } from "../cluster/ca
 import { Command, CommandContext } from "../context";
 import { connect } from "../cluster/kube-client";
 import { findService, loadProjectStack } from "../project";
+import { formatDuration, MAX_WAIT_MS } from "../ship/timing";
 import { performRollback, rollbackReport } from "./rollback";
 
 const USAGE = "releasectl status <service> [--stack S] [--watch] [--interval D] [--timeout D] [--revert-on-failure] [--context NAME]";
 
 function duration(option: string, value: string | undefined, fallback: string): number {
     const seconds = parseDuration(value ?? fallback);
-    if (seconds === undefined || seconds <= 0) throw new UserError(`--${option} ${JSON.stringify(value)}: not a duration; use e.g. 5s, 500ms or 30m`, "EUSAGE");
-    return seconds * 1000;
+    if (seconds === undefined) throw new UserError(`--${option} ${JSON.stringify(value)}: not a duration; use e.g. 5s, 500ms or 30m`, "EUSAGE");
+    if (Math.round(seconds * 1000) <= 0) throw new UserError(`--${option} ${JSON.stringify(value)}: must be longer than 0; use e.g. 5s, 500ms or 30m`, "EUSAGE");
+    if (seconds * 1000 > MAX_WAIT_MS) throw new UserError(`--${option} ${JSON.stringify(value)}: longer than ${formatDuration(MAX_WAIT_MS)}, the longest wait a timer can hold; use e.g. 5s or 30m`, "EUSAGE");
+    return Math.round(seconds * 1000);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -44,8 +47,8 @@ context, cluster unreachable or access denied).
 Options:
   --stack NAME           stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
   --watch                follow the release until it succeeds or fails
-  --interval D           time between polls with --watch (default 5s)
-  --timeout D            give up watching after D (default 30m), exit 1
+  --interval D           time between polls with --watch (default 5s; only with --watch)
+  --timeout D            give up watching after D (default 30m), exit 1 (only with --watch)
   --revert-on-failure    on a failed canary Flagger rolled back, roll the stack file back too
   --context NAME         kube context (default: the stack's kubeContext, else the current one)
   --cwd DIR              project directory (default: the nearest folder holding Pulumi.yaml)
@@ -71,6 +74,11 @@ Examples:
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
+        }
+        for (const option of ["interval", "timeout"] as const) {
+            if (values[option] !== undefined && !values.watch) {
+                throw new UserError(`--${option} ${values[option]} only applies with --watch (without it status looks once and exits); add --watch to follow the release, or drop --${option}`, "EUSAGE");
+            }
         }
         const intervalMs = duration("interval", values.interval, "5s");
         const timeoutMs = duration("timeout", values.timeout, "30m");

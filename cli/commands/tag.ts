@@ -1,9 +1,10 @@
+import * as semver from "semver";
 import { UserError } from "../../config/errors";
-import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";
-import { computeNext, NextResult, nextRequest, VERSION_OPTIONS } from "./next";
+import { versionProblem } from "../versions/version-arg";
+import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
 
 const USAGE = "releasectl tag [VERSION] [--repo DIR] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--dry-run]";
 
@@ -24,15 +25,18 @@ Creates the annotated tag <prefix><VERSION> (default prefix "v") on HEAD, with t
 VERSION it tags the version releasectl next computes, with the same options (--strict,
 --prerelease, --build, --tag-prefix), so "releasectl next" and "releasectl tag" agree.
 
-It refuses an existing tag (releases are immutable: choose the next version) and a working tree
-with uncommitted changes to tracked files (the tag would not contain them: commit first). It
-never pushes: push with git push origin v<VERSION> when you are ready.
+It refuses an existing tag (releases are immutable: choose the next version), a version that is
+not after the newest release tag reachable from HEAD (tags only move forward; a hotfix branch
+without the newer tags can still tag its own line) and a working tree with uncommitted changes
+to tracked files (the tag would not contain them: commit first). It never pushes: push with
+git push origin v<VERSION> when you are ready.
 
 Options:
   --repo DIR        repository to tag (default: the current directory)
   --tag-prefix P    tag name prefix (default: v)
   --prerelease ID, --build META, --strict, --initial-version V
-                    as in releasectl next, when VERSION is not given
+                    as in releasectl next, when VERSION is not given (with VERSION they
+                    are refused: write the prerelease into it, e.g. 2.5.0-rc.1)
   --dry-run         print the tag and its message, create nothing
   --debug           show stack traces on errors
 
@@ -54,9 +58,16 @@ Examples:
         const req = nextRequest(values, ctx.cwd, ctx.env);
         const prefix = req.tagPrefix ?? "v";
         const explicit = positionals[0];
-        if (explicit !== undefined && !isSemVer(explicit)) {
-            const hint = prefix !== "" && explicit.startsWith(prefix) && isSemVer(explicit.slice(prefix.length)) ? `; give the version without the "${prefix}" prefix: ${explicit.slice(prefix.length)}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
-            throw new UserError(`version ${JSON.stringify(explicit)}: not a SemVer version${hint}`, "EBADVERSION");
+        const bad = explicit === undefined ? undefined : versionProblem(explicit, prefix);
+        if (bad !== undefined) {
+            const hint = bad.bare !== undefined ? `; give the version without the "${prefix}" prefix: ${bad.bare}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
+            throw new UserError(`version ${JSON.stringify(explicit)}: ${bad.problem}${hint}`, "EBADVERSION");
+        }
+        if (explicit !== undefined) {
+            refuseComputeOptions(values, explicit, ["prerelease", "build", "strict", "initial-version"], { explicit: (v) => `releasectl tag ${v}`, computed: "releasectl tag" });
+        }
+        if (values.to !== undefined) {
+            throw new UserError(`--to ${values.to}: releasectl tag always tags HEAD; check out the commit to tag (git switch --detach ${values.to}), then run releasectl tag without --to`, "EUSAGE");
         }
         const root = repoRoot(req.repo, ctx.env);
         const dirty = changedPaths(root, [], ctx.env);
@@ -75,6 +86,14 @@ Examples:
         if (tagExists(root, name, ctx.env)) {
             const at = git(root, ["rev-list", "-n", "1", name], { env: ctx.env }).trim().slice(0, 7);
             throw new UserError(`tag ${name} exists already (on ${at}); releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
+        }
+        if (result.previousTag !== undefined && result.previousVersion !== undefined && semver.compare(version, result.previousVersion) <= 0) {
+            const at = git(root, ["rev-list", "-n", "1", result.previousTag], { env: ctx.env }).trim().slice(0, 7);
+            const same = semver.compare(version, result.previousVersion) === 0;
+            throw new UserError(
+                `version ${version} ${same ? "is not after" : "is below"} the newest release tag ${result.previousTag} (on ${at})${same ? ": it differs only in build metadata, which SemVer does not order" : ""}; release tags only move forward: choose a version after ${result.previousVersion} (releasectl next)`,
+                "ENOTFORWARD",
+            );
         }
         const message = tagMessage(name, result);
         const head = git(root, ["rev-parse", "--short=7", "HEAD"], { env: ctx.env }).trim();

@@ -28,12 +28,18 @@ export interface TimingOptions {
 
 export const DEFAULTS = { interval: "5s", monitor: "5m", rollbackTimeout: "10m" } as const;
 
+/** node's timers hold at most 2^31-1 ms (24.8 days); a longer wait fires at once, a tight loop. */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
+
 /** `--name D` in milliseconds; `allowZero` accepts `0` (to skip a step). */
 export function durationOption(name: string, value: string, allowZero = false): number {
     if (allowZero && /^0+(?:ms|s|m|h)?$/.test(value)) return 0;
     const seconds = parseDuration(value);
-    if (seconds === undefined || seconds <= 0) {
+    if (seconds === undefined || Math.round(seconds * 1000) <= 0) {
         throw new UserError(`--${name} ${JSON.stringify(value)}: not a duration; use e.g. 30s, 5m or 1h30m${allowZero ? " (0 skips the step)" : ""}`, "EUSAGE");
+    }
+    if (seconds * 1000 > MAX_WAIT_MS) {
+        throw new UserError(`--${name} ${JSON.stringify(value)}: longer than ${formatDuration(MAX_WAIT_MS)}, the longest wait a timer can hold; use e.g. 30s, 5m or 1h30m`, "EUSAGE");
     }
     return Math.round(seconds * 1000);
 }

@@ -1,9 +1,9 @@
 import { UserError } from "../../config/errors";
 import { ServiceConfig } from "../../config/types";
-import { isSemVer } from "../../config/versions";
 import { computeNext } from "../commands/next";
 import { readServiceHistory } from "../stack/history";
 import { nextVersion } from "./next-version";
+import { versionProblem } from "./version-arg";
 
 export interface VersionChoice {
     readonly version: string;
@@ -26,9 +26,10 @@ export interface AutoOptions {
  */
 export function chooseVersion(requested: string, ctx: { dir: string; stack: string; project: string; service: ServiceConfig; env: NodeJS.ProcessEnv; auto: AutoOptions }): VersionChoice {
     if (requested !== "auto") {
-        if (!isSemVer(requested)) {
-            const hint = /^v\d/.test(requested) && isSemVer(requested.slice(1)) ? `; drop the leading v: ${requested.slice(1)}` : "; use e.g. 2.5.0, 2.5.0-rc.1 or auto";
-            throw new UserError(`version ${JSON.stringify(requested)}: not a SemVer version${hint}`, "EBADVERSION");
+        const bad = versionProblem(requested);
+        if (bad !== undefined) {
+            const hint = bad.bare !== undefined ? `; drop the leading v: ${bad.bare}` : "; use e.g. 2.5.0, 2.5.0-rc.1 or auto";
+            throw new UserError(`version ${JSON.stringify(requested)}: ${bad.problem}${hint}`, "EBADVERSION");
         }
         return { version: requested };
     }

@@ -2,6 +2,7 @@ import * as semver from "semver";
 import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { ConventionalCommit } from "./conventional-commits";
+import { versionProblem } from "./version-arg";
 
 /**
  * The next version from conventional commits: a pure function, so every rule is tested without
@@ -72,6 +73,7 @@ export function nextVersion(current: string | undefined, commits: readonly Versi
     const strict = options.strict ?? false;
     if (options.prerelease !== undefined) checkPrereleaseId(options.prerelease);
     if (options.build !== undefined) checkBuild(options.build);
+    if (options.initialVersion !== undefined) checkInitialVersion(options.initialVersion);
     const effects = commits.map((c) => ({ sha: c.sha, bump: commitBump(c.commit, strict) }));
     const deciding = decidingCommit(commits, effects);
 
@@ -88,7 +90,7 @@ export function nextVersion(current: string | undefined, commits: readonly Versi
 
     if (current === undefined) {
         const initial = options.initialVersion ?? DEFAULT_INITIAL_VERSION;
-        if (!isSemVer(initial)) throw new UserError(`--initial-version ${JSON.stringify(initial)}: not a SemVer version; use e.g. 0.1.0 or 1.0.0`, "EUSAGE");
+        checkInitialVersion(initial);
         const base = stripBuild(initial);
         const version = options.prerelease === undefined ? base : `${base}-${options.prerelease}.1`;
         return {
@@ -161,6 +163,14 @@ export function checkPrereleaseId(id: string): void {
     if (!/^[0-9A-Za-z-]+$/.test(id) || /^\d+$/.test(id)) {
         throw new UserError(`--prerelease ${JSON.stringify(id)}: not a prerelease identifier; use letters, digits and - such as beta or rc`, "EUSAGE");
     }
+}
+
+/** Checked whether or not a release tag exists: a bad value must not wait for the day it is used. */
+export function checkInitialVersion(version: string): void {
+    const bad = versionProblem(version);
+    if (bad === undefined) return;
+    const fix = bad.bare !== undefined ? `drop the leading v: --initial-version ${bad.bare}` : "use e.g. 0.1.0 or 1.0.0";
+    throw new UserError(`--initial-version ${JSON.stringify(version)}: ${bad.problem}; ${fix}`, "EUSAGE");
 }
 
 export function checkBuild(build: string): void {
