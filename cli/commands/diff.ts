@@ -3,18 +3,23 @@ import * as path from "path";
 import { UserError } from "../../config/errors";
 import { loadStack, stackFilePath } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
+import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
 import { parseStackText } from "../stack/config";
 import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack/history";
+import { versionProblem } from "../versions/version-arg";
 import { serviceHistory } from "./history";
 import { releasesToYaml, renderReleases } from "./render";
 
-const USAGE = "releasectl diff <service> <from> [<to>] [--stack S] [--context N]";
+const USAGE = "releasectl diff <service> <from> [<to>] [--stack S] [-U N]";
 
 function releaseOf(history: ServiceHistory, version: string, service: string, stack: string, which: string): Release {
     const matching = history.releases.filter((r) => r.version === version);
+    if (!isSemVer(version)) {
+        throw new UserError(`${which} ${JSON.stringify(version)}: not a SemVer version; versions of ${service} that shipped: ${shippedVersions(history.releases).join(", ")}`, "EBADVERSION");
+    }
     if (matching.length === 0) {
         throw new UserError(
             `${which} ${version}: ${service} ${version} never shipped in stack ${stack}; versions that shipped: ${shippedVersions(history.releases).join(", ")} (releasectl history ${service})`,
@@ -45,24 +50,37 @@ configuration of each is the stack file as last committed while that version was
 Without <to>, the other side is the working tree's stack file (what pulumi up would apply now).
 Secrets show as <secret>. Prints nothing when the manifests are the same.
 
+Exit status (as kubectl diff and git diff --exit-code): 0 the same, 1 they differ, 2 bad input.
+
 Options:
-  --stack NAME   stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
-  --context N    lines of context around each change (default: 3)
-  --cwd DIR      project directory (default: the nearest folder holding Pulumi.yaml)
-  --debug        show stack traces on errors
+  --stack NAME       stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
+  -U, --unified N    lines of context around each change (default: 3), as git diff -U
+  --cwd DIR          project directory (default: the nearest folder holding Pulumi.yaml)
+  --debug            show stack traces on errors
 
 Examples:
   releasectl diff checkout 2.4.0            # 2.4.0 against the working tree
-  releasectl diff checkout 2.4.0 2.4.1 --stack production`,
+  releasectl diff checkout 2.4.0 2.4.1 --stack production
+  releasectl diff checkout 2.4.0 2.4.1 -U 0 || echo "the releases differ"`,
     async run(ctx: CommandContext): Promise<number> {
-        const { values, positionals } = parseCommandArgs("diff", ctx.argv, { stack: { type: "string" }, context: { type: "string" } }, { min: 2, max: 3, usage: USAGE });
+        const end = ctx.argv.indexOf("--");
+        const given = (end < 0 ? ctx.argv : ctx.argv.slice(0, end)).find((a) => a === "--context" || a.startsWith("--context="));
+        if (given !== undefined) {
+            // Everywhere else --context is the kube context; diff reads no cluster.
+            throw new UserError(`${given}: diff reads no cluster, so it takes no kube context; for lines of context around each change use -U N (--unified N), as git diff does`, "EUSAGE");
+        }
+        const { values, positionals } = parseCommandArgs("diff", ctx.argv, { stack: { type: "string" }, unified: { type: "string", short: "U" } }, { min: 2, max: 3, usage: USAGE });
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
         const [service, from, to] = positionals;
-        const context = values.context === undefined ? 3 : Number(values.context);
-        if (!Number.isInteger(context) || context < 0) throw new UserError(`--context ${JSON.stringify(values.context)}: not a whole number of lines; use e.g. 3`, "EUSAGE");
+        const context = values.unified === undefined ? 3 : /^\d{1,9}$/.test(values.unified) ? Number(values.unified) : NaN;
+        if (Number.isNaN(context)) throw new UserError(`--unified ${JSON.stringify(values.unified)}: not a whole number of lines; use e.g. -U 3 (0 shows only the changed lines)`, "EUSAGE");
+        for (const [which, version] of [["<from>", from], ["<to>", to]] as const) {
+            const bare = version === undefined ? undefined : versionProblem(version)?.bare;
+            if (bare !== undefined) throw new UserError(`${which} ${version}: a version, not a tag, is asked for: drop the leading v: ${bare}`, "EBADVERSION");
+        }
         const dir = projectDir(ctx, values.cwd);
         const stack = resolveStack(dir, values.stack, ctx.env);
         const shown = path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack);
@@ -80,6 +98,6 @@ Examples:
             return 0;
         }
         ctx.stdout.write(createTwoFilesPatch(`${service}@${from}`, `${service}@${to ?? "working-tree"}`, before, after, undefined, undefined, { context, headerOptions: FILE_HEADERS_ONLY }));
-        return 0;
+        return 1;
     },
 };

@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { loadStack, stackFilePath } from "../../config/load";
-import { imageTagForVersion } from "../../config/versions";
+import { imageTagForVersion, isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
-import { Command, CommandContext } from "../context";
+import { Command, CommandContext, UsageError } from "../context";
+import { versionProblem } from "../versions/version-arg";
 import { changedPaths, repoRoot } from "../git";
 import { updateFileLocked } from "../stack/lock";
 import { findService, projectDir, resolveStack } from "../project";
@@ -190,6 +191,20 @@ export function rollbackReport(outcome: RollbackOutcome, req: Pick<RollbackReque
     return `${lines.join("\n")}\n`;
 }
 
+/**
+ * `rollback checkout 2.4.1` (helm's habit: the revision as an argument) is refused with the
+ * command to run instead; any other second argument is the usual count error.
+ */
+function refuseVersionArgument(service: string, extra: string, values: Record<string, string | boolean | undefined>): never {
+    const version = versionProblem(extra)?.bare ?? extra;
+    if (!isSemVer(version)) {
+        throw new UsageError(`releasectl rollback: expected 1 argument(s), got 2; usage: ${USAGE}`, "rollback");
+    }
+    const rest = Object.entries(values).flatMap(([k, v]) => (k === "to" || v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, v]));
+    const twice = values.to !== undefined && values.to !== version ? ` (and --to ${values.to} too: give the version once)` : "";
+    throw new UserError(`the version to roll back to goes after --to${twice}; use: releasectl ${shellLine(["rollback", service, "--to", version, ...rest])}`, "EUSAGE");
+}
+
 function describeCommand(command: unknown): string {
     if (Array.isArray(command)) return shellLine(command.map(String));
     return typeof command === "string" ? command : "its command";
@@ -237,11 +252,16 @@ Examples:
             "rollback",
             ctx.argv,
             { to: { type: "string" }, stack: { type: "string" }, "include-secrets": { type: "boolean" }, "dry-run": { type: "boolean" }, "lock-timeout": { type: "string" } },
-            { min: 1, max: 1, usage: USAGE },
+            { min: 1, max: 2, usage: USAGE },
         );
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
+        }
+        if (positionals.length === 2) refuseVersionArgument(positionals[0], positionals[1], values);
+        if (values.to !== undefined) {
+            const bad = versionProblem(values.to);
+            if (bad?.bare !== undefined) throw new UserError(`--to ${values.to}: a version, not a tag, is asked for: drop the leading v: use --to ${bad.bare}`, "EBADVERSION");
         }
         const dir = projectDir(ctx, values.cwd);
         const stack = resolveStack(dir, values.stack, ctx.env);

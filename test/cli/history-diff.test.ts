@@ -79,9 +79,9 @@ describe("releasectl diff", () => {
 
     const cli = (...args: string[]) => runCli(args, { cwd: repo.dir, env: repo.env });
 
-    it("prints a unified diff of the rendered manifests of two releases", async () => {
+    it("prints a unified diff of the rendered manifests of two releases, exit 1 (they differ, as kubectl diff)", async () => {
         const run = await cli("diff", "checkout", "2.4.1", "2.5.0");
-        expect(run.code, run.stderr).to.equal(0);
+        expect(run.code, run.stderr).to.equal(1);
         expect(run.stdout).to.match(/^--- checkout@2\.4\.1\n\+\+\+ checkout@2\.5\.0\n@@ /);
         expect(run.stdout).to.include("-          image: registry.example.com/shop/checkout:2.4.1\n+          image: registry.example.com/shop/checkout:2.5.0\n");
         expect(run.stdout).to.include("-    threshold: 5\n+    threshold: 3\n");
@@ -90,12 +90,14 @@ describe("releasectl diff", () => {
     it("compares with the working tree by default", async () => {
         await cli("prepare", "checkout", "2.5.1");
         const run = await cli("diff", "checkout", "2.5.0");
+        expect(run.code, run.stderr).to.equal(1);
         expect(run.stdout).to.match(/^--- checkout@2\.5\.0\n\+\+\+ checkout@working-tree\n/);
         expect(run.stdout).to.include("+          image: registry.example.com/shop/checkout:2.5.1\n");
     });
 
-    it("prints nothing when the manifests are the same", async () => {
+    it("prints nothing and exits 0 when the manifests are the same", async () => {
         const run = await cli("diff", "checkout", "2.5.0");
+        expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.equal("");
         expect(run.stderr).to.match(/render the same objects/);
     });
