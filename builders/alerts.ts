@@ -117,6 +117,11 @@ export function alertRules(s: ServiceConfig): AlertRule[] {
     return rules;
 }
 
+/**
+ * The release's alert rules. `alerts.ruleLabels` adds the labels a Prometheus operator's
+ * `ruleSelector` selects on (kube-prometheus-stack: `release: <helm release>`); without them the
+ * operator ignores the object and no alert is ever evaluated.
+ */
 export function buildPrometheusRule(s: ServiceConfig): Manifest {
     return {
         apiVersion: "monitoring.coreos.com/v1",
@@ -124,7 +129,7 @@ export function buildPrometheusRule(s: ServiceConfig): Manifest {
         metadata: {
             name: names.prometheusRule(s),
             namespace: s.namespace,
-            labels: commonLabels(s, "monitoring"),
+            labels: { ...s.alerts.ruleLabels, ...commonLabels(s, "monitoring") },
             annotations: { [ANNOTATIONS.version]: s.version },
         },
         spec: {

@@ -13,15 +13,19 @@ export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring:909
 export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
     const c = s.canary;
     const blueGreen = c.provider === "kubernetes";
-    const metrics = blueGreen
-        ? [
-              { name: "error-rate", templateRef: { name: names.metricTemplate(s, "error-rate"), namespace: s.namespace }, thresholdRange: { max: round(100 - c.successRateMin) }, interval: c.interval },
-              { name: "latency", templateRef: { name: names.metricTemplate(s, "latency"), namespace: s.namespace }, thresholdRange: { max: c.latencyMaxMs }, interval: c.interval },
-          ]
-        : [
-              { name: "request-success-rate", thresholdRange: { min: c.successRateMin }, interval: c.interval },
-              { name: "request-duration", thresholdRange: { max: c.latencyMaxMs }, interval: c.interval },
-          ];
+    const templateRef = (metric: "error-rate" | "latency") => ({ name: names.metricTemplate(s, metric), namespace: s.namespace });
+    // Flagger runs a metric named request-success-rate or request-duration as its builtin query
+    // whatever templateRef it carries, so template metrics take other names (error-rate, latency).
+    const successRate = blueGreen
+        ? { name: "error-rate", templateRef: templateRef("error-rate"), thresholdRange: { max: round(100 - c.successRateMin) }, interval: c.interval }
+        : { name: "request-success-rate", thresholdRange: { min: c.successRateMin }, interval: c.interval };
+    // The builtin request-duration is a P99 on istio and linkerd; on nginx it is the mean of
+    // upstream connect latency, so nginx (and blue/green) measure the P99 with a template.
+    const latency =
+        blueGreen || c.provider === "nginx"
+            ? { name: "latency", templateRef: templateRef("latency"), thresholdRange: { max: c.latencyMaxMs }, interval: c.interval }
+            : { name: "request-duration", thresholdRange: { max: c.latencyMaxMs }, interval: c.interval };
+    const metrics = [successRate, latency];
     const analysis: Record<string, unknown> = {
         interval: c.interval,
         threshold: c.threshold,
@@ -75,24 +79,43 @@ export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
 }
 
 /**
+ * The MetricTemplates the Canary's analysis refers to. Every query returns a number for a healthy
+ * canary that receives traffic (Flagger counts an empty result or NaN as a failed check), and
+ * nothing when the canary received no request at all: an unmeasured version is not promoted.
+ *
  * Blue/green with provider `kubernetes` has no mesh to measure traffic, so Flagger's builtin
- * metrics are not available: these templates query the application's own metrics, with the same
- * expressions as the alert rules but scoped to the canary's pods.
+ * metrics are not available: its templates query the application's own metrics, scoped to the
+ * canary's pods. The error rate is computed from the non-5xx series, as in Flagger's tutorials,
+ * so a canary without a single 5xx (no 5xx series at all) measures 0.
+ *
+ * With provider `nginx`, the latency template is the P99 of the ingress controller's request
+ * duration histogram for the requests it routed to the canary (`canary!=""`, the filter of
+ * Flagger's own nginx success-rate query).
  */
 export function buildMetricTemplates(config: ReleaseConfig, s: ServiceConfig): Manifest[] {
     const m = s.alerts.metrics;
     const canaryPods = `namespace="{{ namespace }}",pod=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"`;
     const address = config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
+    if (s.canary.provider !== "kubernetes" && s.canary.provider !== "nginx") return [];
     const template = (metric: "error-rate" | "latency", query: string): Manifest => ({
         apiVersion: "flagger.app/v1beta1",
         kind: "MetricTemplate",
         metadata: { name: names.metricTemplate(s, metric), namespace: s.namespace, labels: commonLabels(s, "analysis") },
         spec: { provider: { type: "prometheus", address }, query },
     });
+    if (s.canary.provider === "nginx") {
+        return [
+            template(
+                "latency",
+                `1000 * histogram_quantile(0.99, sum by (le) (rate(nginx_ingress_controller_request_duration_seconds_bucket{namespace="{{ namespace }}",ingress="{{ ingress }}",canary!=""}[{{ interval }}])))`,
+            ),
+        ];
+    }
     return [
         template(
             "error-rate",
-            `100 * sum(rate(${m.requestsTotal}{${canaryPods},${m.statusLabel}=~"5.."}[{{ interval }}])) / sum(rate(${m.requestsTotal}{${canaryPods}}[{{ interval }}]))`,
+            // `or vector(0)`: a canary that fails every request has no non-5xx series and measures 100.
+            `100 - 100 * (sum(rate(${m.requestsTotal}{${canaryPods},${m.statusLabel}!~"5.."}[{{ interval }}])) or vector(0)) / sum(rate(${m.requestsTotal}{${canaryPods}}[{{ interval }}]))`,
         ),
         template(
             "latency",

@@ -65,6 +65,7 @@ export function buildDeployment(s: ServiceConfig, environment: string): Manifest
                     automountServiceAccountToken: false,
                     securityContext: podSecurityContext(),
                     terminationGracePeriodSeconds: 30,
+                    ...(s.topologySpread.enabled ? { topologySpreadConstraints: topologySpreadConstraints(s) } : {}),
                     containers: [
                         {
                             name: s.name,
@@ -74,10 +75,7 @@ export function buildDeployment(s: ServiceConfig, environment: string): Manifest
                             env,
                             readinessProbe: probe(s.probes.readinessPath),
                             livenessProbe: probe(s.probes.livenessPath),
-                            resources: {
-                                requests: { ...s.resources.requests },
-                                limits: { ...s.resources.limits },
-                            },
+                            resources: containerResources(s),
                             securityContext: containerSecurityContext(),
                             volumeMounts: [TMP_MOUNT],
                         },
@@ -87,6 +85,27 @@ export function buildDeployment(s: ServiceConfig, environment: string): Manifest
             },
         },
     };
+}
+
+/**
+ * Spread across zones and nodes. The selector names our Deployment's pods; when Flagger makes the
+ * primary from this template it rewrites selector values equal to the Deployment's name to
+ * `<name>-primary` (getPrimaryDeploymentTemplateSpec), so each Deployment spreads its own pods.
+ */
+export function topologySpreadConstraints(s: ServiceConfig): Record<string, unknown>[] {
+    const t = s.topologySpread;
+    return t.topologyKeys.map((topologyKey) => ({
+        maxSkew: t.maxSkew,
+        topologyKey,
+        whenUnsatisfiable: t.whenUnsatisfiable,
+        labelSelector: { matchLabels: selectorLabels(s) },
+    }));
+}
+
+/** CPU, memory and ephemeral-storage requests and limits, as every container of the release gets them. */
+export function containerResources(s: ServiceConfig): { requests: Record<string, string>; limits: Record<string, string> } {
+    const amounts = (a: ServiceConfig["resources"]["requests"]) => ({ cpu: a.cpu, memory: a.memory, "ephemeral-storage": a.ephemeralStorage });
+    return { requests: amounts(s.resources.requests), limits: amounts(s.resources.limits) };
 }
 
 function kebab(key: string): string {

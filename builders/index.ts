@@ -4,6 +4,7 @@ export * from "./image";
 export * from "./security";
 export * from "./deployment";
 export * from "./autoscaler";
+export * from "./disruption";
 export * from "./ingress";
 export * from "./canary";
 export * from "./secret";

@@ -1,4 +1,5 @@
 import { ServiceConfig } from "../config/types";
+import { containerResources } from "./deployment";
 import { imageReference } from "./image";
 import { ANNOTATIONS, commonLabels, names } from "./names";
 import { buildSecret } from "./secret";
@@ -32,7 +33,7 @@ export function buildMigrationJob(s: ServiceConfig): Manifest {
         imagePullPolicy: "IfNotPresent",
         command: [...command],
         env: databaseEnv,
-        resources: { requests: { ...s.resources.requests }, limits: { ...s.resources.limits } },
+        resources: containerResources(s),
         securityContext: containerSecurityContext(),
         volumeMounts: [TMP_MOUNT],
     });

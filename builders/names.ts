@@ -8,6 +8,8 @@ export const names = {
     /** The Deployment Flagger creates and keeps serving the promoted version. */
     primaryDeployment: (s: ServiceConfig) => `${s.name}-primary`,
     hpa: (s: ServiceConfig) => s.name,
+    /** Protects the primary's pods, the ones serving traffic; Flagger creates no budget of its own. */
+    disruptionBudget: (s: ServiceConfig) => `${s.name}-primary`,
     canary: (s: ServiceConfig) => s.name,
     ingress: (s: ServiceConfig) => s.name,
     alertProvider: (s: ServiceConfig) => `${s.name}-${s.notification}`,
@@ -58,4 +60,14 @@ export function commonLabels(s: ServiceConfig, component: string): Record<string
 /** Labels that select the service's pods: never the version (selectors are immutable). */
 export function selectorLabels(s: ServiceConfig): Record<string, string> {
     return { "app.kubernetes.io/name": s.name };
+}
+
+/**
+ * Labels of the pods of the primary Deployment Flagger makes from ours: Flagger takes the first
+ * of its `-selector-labels` (default `app,name,app.kubernetes.io/name`) found in our selector,
+ * and gives the primary's selector and pod template that label with the value `<value>-primary`
+ * (pkg/canary/deployment_controller.go, makePrimaryLabels).
+ */
+export function primarySelectorLabels(s: ServiceConfig): Record<string, string> {
+    return { "app.kubernetes.io/name": names.primaryDeployment(s) };
 }

@@ -42,13 +42,29 @@ export function crashLoopExpr(s: ServiceConfig): string {
     return `max by (pod) (kube_pod_container_status_waiting_reason{namespace="${s.namespace}",pod=~"${podRegex(s)}",reason="CrashLoopBackOff"}) > 0`;
 }
 
-/** flagger_canary_status: 0 running, 1 succeeded, 2 failed. */
+/**
+ * flagger_canary_status: 0 running, 1 succeeded, 2 failed. The metric's own `namespace` label
+ * (the Canary's) survives scraping only with honorLabels; a ServiceMonitor with the Flagger
+ * chart's default (honorLabels false) stores it as `exported_namespace` and `namespace` is
+ * Flagger's own. Unless `alerts.flaggerNamespaceLabel` names the label, both layouts match:
+ * `exported_namespace`, or `namespace` on series that have no `exported_namespace`.
+ */
 export function canaryFailedExpr(s: ServiceConfig): string {
-    return `max(flagger_canary_status{name="${names.canary(s)}",namespace="${s.namespace}"}) > 1`;
+    const name = `name="${names.canary(s)}"`;
+    const label = s.alerts.flaggerNamespaceLabel;
+    const series = label
+        ? `flagger_canary_status{${name},${label}="${s.namespace}"}`
+        : `flagger_canary_status{${name},exported_namespace="${s.namespace}"} or flagger_canary_status{${name},namespace="${s.namespace}",exported_namespace=""}`;
+    return `max(${series}) > 1`;
 }
 
+/**
+ * The Job's Failed condition (backoffLimit or activeDeadlineSeconds exhausted), as
+ * kube-state-metrics exports it. Not kube_job_status_failed: that counts failed pods, and a
+ * migration whose first attempt fails and whose retry succeeds has one.
+ */
 export function migrationFailedExpr(s: ServiceConfig): string {
-    return `max(kube_job_status_failed{namespace="${s.namespace}",job_name="${names.migrationJob(s)}"}) > 0`;
+    return `max(kube_job_failed{namespace="${s.namespace}",job_name="${names.migrationJob(s)}",condition="true"}) > 0`;
 }
 
 export function replicasUnavailableExpr(s: ServiceConfig): string {

@@ -3,6 +3,7 @@ import { buildAlertProvider, buildWebhookSecret } from "./notification";
 import { buildAutoscaler } from "./autoscaler";
 import { buildCanary, buildMetricTemplates } from "./canary";
 import { buildDeployment } from "./deployment";
+import { buildDisruptionBudget } from "./disruption";
 import { buildIngress } from "./ingress";
 import { buildDatabaseSecret, buildMigrationJob } from "./migration";
 import { buildPrometheusRule } from "./alerts";
@@ -16,6 +17,7 @@ export const resourceNames = {
     migrationJob: (s: ServiceConfig) => `${s.name}-migrate-${s.version}`,
     deployment: (s: ServiceConfig) => `${s.name}-deployment`,
     autoscaler: (s: ServiceConfig) => `${s.name}-autoscaler`,
+    disruptionBudget: (s: ServiceConfig) => `${s.name}-disruption-budget`,
     ingress: (s: ServiceConfig) => `${s.name}-ingress`,
     metricTemplate: (s: ServiceConfig, metric: string) => `${s.name}-${metric}-template`,
     canary: (s: ServiceConfig) => `${s.name}-canary`,
@@ -25,7 +27,7 @@ export const resourceNames = {
 /**
  * Everything one service's release declares, in the order it is applied: secrets and the
  * notification target, the migration Job, the workload (which waits for the Job), its
- * autoscaler and ingress, the Canary, and the alert rules.
+ * autoscaler, disruption budget and ingress, the Canary, and the alert rules.
  */
 export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): ServiceRelease {
     const objects: ReleaseObject[] = [];
@@ -52,17 +54,16 @@ export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): Se
     }
     objects.push(releaseObject(resourceNames.deployment(s), buildDeployment(s, config.environment), { dependsOn: deploymentDependsOn }));
     objects.push(releaseObject(resourceNames.autoscaler(s), buildAutoscaler(s), { dependsOn: [resourceNames.deployment(s)] }));
+    if (s.disruptionBudget.enabled) objects.push(releaseObject(resourceNames.disruptionBudget(s), buildDisruptionBudget(s)));
     const canaryDependsOn = [resourceNames.deployment(s), resourceNames.autoscaler(s)];
     if (s.canary.provider === "nginx") {
         objects.push(releaseObject(resourceNames.ingress(s), buildIngress(s)));
         canaryDependsOn.push(resourceNames.ingress(s));
     }
-    if (s.canary.provider === "kubernetes") {
-        for (const template of buildMetricTemplates(config, s)) {
-            const metric = template.metadata.name.slice(s.name.length + 1);
-            objects.push(releaseObject(resourceNames.metricTemplate(s, metric), template));
-            canaryDependsOn.push(resourceNames.metricTemplate(s, metric));
-        }
+    for (const template of buildMetricTemplates(config, s)) {
+        const metric = template.metadata.name.slice(s.name.length + 1);
+        objects.push(releaseObject(resourceNames.metricTemplate(s, metric), template));
+        canaryDependsOn.push(resourceNames.metricTemplate(s, metric));
     }
     if (notification) canaryDependsOn.push(resourceNames.alertProvider(s));
     objects.push(releaseObject(resourceNames.canary(s), buildCanary(config, s), { dependsOn: canaryDependsOn }));

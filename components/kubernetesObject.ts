@@ -22,6 +22,8 @@ export function declareObject(object: ReleaseObject, opts: pulumi.CustomResource
             return new k8s.batch.v1.Job(object.name, args, resourceOpts);
         case "kubernetes:autoscaling/v2:HorizontalPodAutoscaler":
             return new k8s.autoscaling.v2.HorizontalPodAutoscaler(object.name, args, resourceOpts);
+        case "kubernetes:policy/v1:PodDisruptionBudget":
+            return new k8s.policy.v1.PodDisruptionBudget(object.name, args, resourceOpts);
         case "kubernetes:networking.k8s.io/v1:Ingress":
             return new k8s.networking.v1.Ingress(object.name, args, resourceOpts);
         case "kubernetes:flagger.app/v1beta1:Canary":

@@ -17,6 +17,8 @@ import {
     NotificationType,
     ReleaseConfig,
     ServiceConfig,
+    WHEN_UNSATISFIABLE,
+    WhenUnsatisfiable,
 } from "./types";
 import { isSemVer } from "./versions";
 import { readYamlValues } from "./yaml-values";
@@ -46,6 +48,8 @@ const SERVICE_KEYS = [
     "probes",
     "resources",
     "replicas",
+    "disruptionBudget",
+    "topologySpread",
     "revisionHistoryLimit",
     "env",
     "canary",
@@ -71,6 +75,7 @@ const CANARY_KEYS = [
     "loadTestTimeout",
     "host",
     "ingressClassName",
+    "ingressControllerUrl",
 ];
 const MIGRATION_KEYS = [
     "command",
@@ -92,6 +97,8 @@ const ALERT_KEYS = [
     "rateWindow",
     "runbookUrl",
     "metrics",
+    "ruleLabels",
+    "flaggerNamespaceLabel",
 ];
 const METRIC_KEYS = ["requestsTotal", "durationBucket", "statusLabel", "selector"];
 const PROBE_KEYS = ["readinessPath", "livenessPath", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"];
@@ -263,6 +270,9 @@ function parseService(
         targetCpuUtilization: r.integer(rep.targetCpuUtilization, `${at}.replicas.targetCpuUtilization`, 1, 100, DEFAULTS.replicas.targetCpuUtilization),
     };
 
+    const disruptionBudget = parseDisruptionBudget(r, s.disruptionBudget, `${at}.disruptionBudget`, min);
+    const topologySpread = parseTopologySpread(r, s.topologySpread, `${at}.topologySpread`, min);
+
     const canary = parseCanary(r, s.canary, `${at}.canary`, name, namespace, port, probes.readinessPath);
     const migration = s.migration === undefined || s.migration === null ? undefined : parseMigration(r, s.migration, `${at}.migration`);
     const alerts = parseAlerts(r, s.alerts, `${at}.alerts`, name, namespace);
@@ -302,6 +312,8 @@ function parseService(
         probes,
         resources,
         replicas,
+        disruptionBudget,
+        topologySpread,
         revisionHistoryLimit: r.integer(s.revisionHistoryLimit, `${at}.revisionHistoryLimit`, 1, 100, DEFAULTS.revisionHistoryLimit),
         env: r.stringMap(s.env, `${at}.env`),
         canary,
@@ -315,17 +327,20 @@ function parseService(
 function parseResources(r: Reader, raw: unknown, at: string): ServiceConfig["resources"] {
     const res = r.map(raw, at, ["requests", "limits"]) ?? {};
     const amounts = (value: unknown, key: "requests" | "limits") => {
-        const m = r.map(value, `${at}.${key}`, ["cpu", "memory"]) ?? {};
+        const m = r.map(value, `${at}.${key}`, ["cpu", "memory", "ephemeralStorage"]) ?? {};
         const d = DEFAULTS.resources[key];
         return {
             cpu: r.string(typeof m.cpu === "number" ? String(m.cpu) : m.cpu, `${at}.${key}.cpu`, { check: isCpuQuantity, allowed: "a CPU quantity such as 250m or 1" }) ?? d.cpu,
             memory: r.string(m.memory, `${at}.${key}.memory`, { check: isMemoryQuantity, allowed: "a memory quantity such as 256Mi or 1Gi" }) ?? d.memory,
+            ephemeralStorage:
+                r.string(m.ephemeralStorage, `${at}.${key}.ephemeralStorage`, { check: isMemoryQuantity, allowed: "a storage quantity such as 256Mi or 1Gi" }) ??
+                d.ephemeralStorage,
         };
     };
     const requests = amounts(res.requests, "requests");
     const limits = amounts(res.limits, "limits");
-    for (const kind of ["cpu", "memory"] as const) {
-        const cmp = compareQuantities(requests[kind], limits[kind], kind);
+    for (const kind of ["cpu", "memory", "ephemeralStorage"] as const) {
+        const cmp = compareQuantities(requests[kind], limits[kind], kind === "cpu" ? "cpu" : "memory");
         if (cmp !== undefined && cmp > 0) {
             r.fail(`${at}.limits.${kind}`, `is not allowed: must be at least requests.${kind} (${requests[kind]})`, limits[kind]);
         }
@@ -360,6 +375,9 @@ function parseCanary(
     if (provider === "nginx" && host === undefined) {
         r.fail(`${at}.host`, "is required for provider nginx: the host name of the Ingress Flagger shifts traffic on");
     }
+    const ingressControllerUrl =
+        r.string(c.ingressControllerUrl, `${at}.ingressControllerUrl`, { pattern: URL, allowed: "an http(s) URL of the ingress controller's Service" }) ??
+        d.ingressControllerUrl;
     return {
         provider,
         interval,
@@ -372,12 +390,15 @@ function parseCanary(
         latencyMaxMs: r.integer(c.latencyMaxMs, `${at}.latencyMaxMs`, 1, 600000, d.latencyMaxMs),
         progressDeadlineSeconds: r.integer(c.progressDeadlineSeconds, `${at}.progressDeadlineSeconds`, 60, 86400, d.progressDeadlineSeconds),
         loadTesterUrl: r.string(c.loadTesterUrl, `${at}.loadTesterUrl`, { pattern: URL, allowed: "an http(s) URL" }) ?? d.loadTesterUrl,
+        ingressControllerUrl,
         smokeTest: {
             command: r.string(c.smokeTest, `${at}.smokeTest`, { check: (s) => s.trim() !== "", allowed: "a shell command" }) ?? defaultSmokeTest(service, namespace, port, readinessPath),
             timeout: timeout("smokeTestTimeout", d.smokeTestTimeout),
         },
         loadTest: {
-            command: r.string(c.loadTest, `${at}.loadTest`, { check: (s) => s.trim() !== "", allowed: "a command" }) ?? defaultLoadTest(service, namespace, port),
+            command:
+                r.string(c.loadTest, `${at}.loadTest`, { check: (s) => s.trim() !== "", allowed: "a command" }) ??
+                defaultLoadTest(service, namespace, port, provider === "nginx" && host !== undefined ? { host, controllerUrl: ingressControllerUrl } : undefined),
             timeout: timeout("loadTestTimeout", d.loadTestTimeout),
         },
         host,
@@ -438,6 +459,62 @@ function parseAlerts(r: Reader, raw: unknown, at: string, service: string, names
             statusLabel: r.string(m.statusLabel, `${at}.metrics.statusLabel`, { pattern: LABEL_NAME, allowed: "a label name" }) ?? d.metrics.statusLabel,
             selector: selector ?? defaultMetricSelector(service, namespace),
         },
+        ruleLabels: parseRuleLabels(r, a.ruleLabels, `${at}.ruleLabels`),
+        flaggerNamespaceLabel: r.string(a.flaggerNamespaceLabel, `${at}.flaggerNamespaceLabel`, {
+            pattern: LABEL_NAME,
+            allowed: "a Prometheus label name: exported_namespace (ServiceMonitor with honorLabels false) or namespace (honorLabels true)",
+        }),
+    };
+}
+
+/** Kubernetes label key: optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function parseRuleLabels(r: Reader, raw: unknown, at: string): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const [key, value] of Object.entries(r.map(raw, at) ?? {})) {
+        if (!LABEL_KEY.test(key) || key.split("/")[0].length > 253) {
+            r.fail(`${at}.${key}`, "is not a Kubernetes label key (name of at most 63 letters, digits, -, _ and ., with an optional DNS prefix and /)");
+        } else if (key.startsWith("app.kubernetes.io/")) {
+            r.fail(`${at}.${key}`, "is not allowed: releasectl sets the app.kubernetes.io/ labels itself");
+        } else {
+            const v = r.string(value, `${at}.${key}`, { pattern: LABEL_VALUE, allowed: "a label value: at most 63 letters, digits, -, _ and ." });
+            if (v !== undefined) labels[key] = v;
+        }
+    }
+    return labels;
+}
+
+function parseDisruptionBudget(r: Reader, raw: unknown, at: string, minReplicas: number): ServiceConfig["disruptionBudget"] {
+    const b = r.map(raw, at, ["enabled", "maxUnavailable"]) ?? {};
+    const percent = typeof b.maxUnavailable === "string" && /%$/.test(b.maxUnavailable);
+    const maxUnavailable = percent
+        ? r.string(b.maxUnavailable, `${at}.maxUnavailable`, { pattern: /^([1-9][0-9]?|100)%$/, allowed: "a percentage from 1% to 100%" }) ?? DEFAULTS.disruptionBudget.maxUnavailable
+        : r.integer(b.maxUnavailable, `${at}.maxUnavailable`, 1, 1000, DEFAULTS.disruptionBudget.maxUnavailable);
+    return { enabled: r.boolean(b.enabled, `${at}.enabled`, minReplicas > 1), maxUnavailable };
+}
+
+function parseTopologySpread(r: Reader, raw: unknown, at: string, minReplicas: number): ServiceConfig["topologySpread"] {
+    const t = r.map(raw, at, ["enabled", "maxSkew", "whenUnsatisfiable", "topologyKeys"]) ?? {};
+    const d = DEFAULTS.topologySpread;
+    let topologyKeys: readonly string[] = d.topologyKeys;
+    if (t.topologyKeys !== undefined && t.topologyKeys !== null) {
+        const keys = t.topologyKeys;
+        if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === "string" && LABEL_KEY.test(k)) || new Set(keys).size !== keys.length) {
+            r.fail(`${at}.topologyKeys`, "must be a non-empty list of distinct node label keys, e.g. [topology.kubernetes.io/zone, kubernetes.io/hostname]", keys);
+        } else {
+            topologyKeys = keys as string[];
+        }
+    }
+    return {
+        enabled: r.boolean(t.enabled, `${at}.enabled`, minReplicas > 1),
+        maxSkew: r.integer(t.maxSkew, `${at}.maxSkew`, 1, 100, d.maxSkew),
+        whenUnsatisfiable: (r.string(t.whenUnsatisfiable, `${at}.whenUnsatisfiable`, {
+            check: (s) => (WHEN_UNSATISFIABLE as readonly string[]).includes(s),
+            allowed: WHEN_UNSATISFIABLE.join(" or "),
+        }) ?? d.whenUnsatisfiable) as WhenUnsatisfiable,
+        topologyKeys,
     };
 }
 

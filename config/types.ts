@@ -51,6 +51,8 @@ export interface ProbeConfig {
 export interface ResourceAmounts {
     readonly cpu: string;
     readonly memory: string;
+    /** Scratch space, logs and the writable layer (`ephemeral-storage`). */
+    readonly ephemeralStorage: string;
 }
 
 export interface ResourcesConfig {
@@ -89,6 +91,11 @@ export interface CanaryConfig {
     readonly latencyMaxMs: number;
     readonly progressDeadlineSeconds: number;
     readonly loadTesterUrl: string;
+    /**
+     * Address of the ingress controller's Service (provider `nginx`): the default load test goes
+     * through it with the Ingress host, since Flagger's nginx metrics count only ingress traffic.
+     */
+    readonly ingressControllerUrl: string;
     readonly smokeTest: WebhookCommand;
     readonly loadTest: WebhookCommand;
     /** Host for the Ingress (provider `nginx` only). */
@@ -134,6 +141,33 @@ export interface AlertsConfig {
     readonly rateWindow: string;
     readonly runbookUrl: string;
     readonly metrics: MetricsConfig;
+    /** Extra labels on the PrometheusRule, e.g. `release: kube-prometheus-stack` for the operator's ruleSelector. */
+    readonly ruleLabels: Readonly<Record<string, string>>;
+    /**
+     * Label that carries the Canary's namespace on Flagger's own metrics. Undefined: match both
+     * `exported_namespace` (a ServiceMonitor with honorLabels false, the chart default) and
+     * `namespace` on series without `exported_namespace` (honorLabels true, Flagger's bundled Prometheus).
+     */
+    readonly flaggerNamespaceLabel?: string;
+}
+
+/** PodDisruptionBudget for the pods Flagger serves from (`<service>-primary`). */
+export interface DisruptionBudgetConfig {
+    readonly enabled: boolean;
+    /** Whole number or percentage (`25%`) of primary pods that may be evicted at once. */
+    readonly maxUnavailable: number | string;
+}
+
+export type WhenUnsatisfiable = "ScheduleAnyway" | "DoNotSchedule";
+export const WHEN_UNSATISFIABLE: readonly WhenUnsatisfiable[] = ["ScheduleAnyway", "DoNotSchedule"];
+
+/** topologySpreadConstraints of the pod template (Flagger rewrites the selectors for `-primary`). */
+export interface TopologySpreadConfig {
+    readonly enabled: boolean;
+    readonly maxSkew: number;
+    readonly whenUnsatisfiable: WhenUnsatisfiable;
+    /** Node labels to spread across, e.g. `topology.kubernetes.io/zone`, `kubernetes.io/hostname`. */
+    readonly topologyKeys: readonly string[];
 }
 
 /** Evidence only people can give, recorded with the release (links or ids). */
@@ -160,6 +194,8 @@ export interface ServiceConfig {
     readonly probes: ProbeConfig;
     readonly resources: ResourcesConfig;
     readonly replicas: ReplicasConfig;
+    readonly disruptionBudget: DisruptionBudgetConfig;
+    readonly topologySpread: TopologySpreadConfig;
     readonly revisionHistoryLimit: number;
     readonly env: Readonly<Record<string, string>>;
     readonly canary: CanaryConfig;

@@ -83,12 +83,20 @@ describe("buildPrometheusRule", () => {
         expect(rule(serviceConfig(), "PodsCrashLooping").expr).to.include('pod=~"web(-primary)?-[a-z0-9]+-[a-z0-9]{5}",reason="CrashLoopBackOff"');
     });
 
-    it("fires CanaryFailed when flagger_canary_status reports failure", () => {
-        expect(rule(serviceConfig(), "CanaryFailed").expr).to.equal('max(flagger_canary_status{name="web",namespace="shop"}) > 1');
+    // What these expressions match on scraped series is tested under promtool (test/promtool/rules.test.ts).
+    it("fires CanaryFailed when flagger_canary_status reports failure, whichever label holds the Canary's namespace", () => {
+        const expr = rule(serviceConfig(), "CanaryFailed").expr;
+        expect(expr).to.include('flagger_canary_status{name="web",exported_namespace="shop"}');
+        expect(expr).to.include('flagger_canary_status{name="web",namespace="shop",exported_namespace=""}');
+        expect(expr).to.match(/ > 1$/);
     });
 
-    it("fires MigrationFailed for this version's Job", () => {
-        expect(rule(serviceWithMigration(), MIGRATION_ALERT).expr).to.equal('max(kube_job_status_failed{namespace="shop",job_name="web-migrate-1-4-2"}) > 0');
+    it("reads the Canary's namespace from alerts.flaggerNamespaceLabel when it is set", () => {
+        expect(rule(serviceConfig({ alerts: { flaggerNamespaceLabel: "namespace" } }), "CanaryFailed").expr).to.equal('max(flagger_canary_status{name="web",namespace="shop"}) > 1');
+    });
+
+    it("fires MigrationFailed on the Failed condition of this version's Job", () => {
+        expect(rule(serviceWithMigration(), MIGRATION_ALERT).expr).to.equal('max(kube_job_failed{namespace="shop",job_name="web-migrate-1-4-2",condition="true"}) > 0');
     });
 
     it("fires ReplicasUnavailable for the primary Deployment Flagger serves from", () => {

@@ -53,7 +53,7 @@ describe("buildCanary", () => {
         expect(hook).to.deep.equal({
             name: "smoke-test",
             type: "pre-rollout",
-            url: "http://flagger-loadtester.test/",
+            url: "http://flagger-loadtester.flagger-system/",
             timeout: "30s",
             metadata: { type: "bash", cmd: "curl -f http://web-canary.shop:8080/ready" },
         });
@@ -84,6 +84,16 @@ describe("buildCanary", () => {
         const c = canary(withProvider("nginx", { host: "shop.example.com" }));
         expect(c.spec.provider).to.equal("nginx");
         expect(c.spec.ingressRef).to.deep.equal({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "web" });
+    });
+
+    it("gates nginx on the builtin success rate and a p99 latency MetricTemplate declared before the Canary", () => {
+        const config = withProvider("nginx", { host: "shop.example.com", latencyMaxMs: 300 });
+        const metrics = canary(config).spec.analysis.metrics;
+        expect(metrics.map((m: Doc) => m.name)).to.deep.equal(["request-success-rate", "latency"]);
+        expect(metrics[1]).to.deep.include({ templateRef: { name: "web-latency", namespace: "shop" }, thresholdRange: { max: 300 } });
+        const objects = kinds(serviceObjects(config));
+        expect(objects.filter((k) => k === "MetricTemplate")).to.have.length(1);
+        expect(objects.indexOf("MetricTemplate")).to.be.below(objects.indexOf("Canary"));
     });
 
     it("declares the Ingress only for provider nginx", () => {

@@ -85,8 +85,15 @@ describe("buildDeployment", () => {
     });
 
     it("sets requests and limits from the config", () => {
-        const c = container(serviceConfig({ resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } } }));
-        expect(c.resources).to.deep.equal({ requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+        const c = container(
+            serviceConfig({
+                resources: { requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "200Mi" }, limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "1Gi" } },
+            }),
+        );
+        expect(c.resources).to.deep.equal({
+            requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "200Mi" },
+            limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "1Gi" },
+        });
     });
 
     it("runs the pod under the restricted profile: non-root with seccomp RuntimeDefault", () => {

@@ -21,6 +21,7 @@ describe("buildServiceRelease", () => {
             "Job",
             "Deployment",
             "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
             "Canary",
             "PrometheusRule",
         ]);

@@ -119,7 +119,10 @@ describe("parseReleaseConfig", () => {
                 timeoutSeconds: 2,
                 failureThreshold: 3,
             });
-            expect(service.resources).to.deep.equal({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+            expect(service.resources).to.deep.equal({
+                requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "128Mi" },
+                limits: { cpu: "500m", memory: "256Mi", ephemeralStorage: "256Mi" },
+            });
             expect(service.replicas).to.deep.equal({ min: 2, max: 10, targetCpuUtilization: 75 });
             expect(service.revisionHistoryLimit).to.equal(10);
         });

@@ -85,7 +85,10 @@ export function foreignDeployment(image = "registry.example.com/tools/proxy:1.25
                                 image,
                                 readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
                                 livenessProbe: { httpGet: { path: "/live", port: 8080 } },
-                                resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+                                resources: {
+                                    requests: { cpu: "100m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+                                    limits: { cpu: "500m", memory: "128Mi", "ephemeral-storage": "128Mi" },
+                                },
                                 securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                             },
                         ],

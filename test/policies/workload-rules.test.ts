@@ -143,7 +143,18 @@ describe("workload-resources-bounded", () => {
 
     it("fails an init container without requests", async () => {
         const outcome = await runResource("workload-resources-bounded", changed(exampleObject("Job"), ["spec", "template", "spec", "initContainers", 0, "resources"], undefined));
-        expect(messages(outcome)[0]).to.include("init container backup sets no resources requests.cpu, requests.memory, limits.cpu, limits.memory");
+        expect(messages(outcome)[0]).to.include(
+            "init container backup sets no resources requests.cpu, requests.memory, requests.ephemeral-storage, limits.cpu, limits.memory, limits.ephemeral-storage",
+        );
+    });
+
+    it("fails a container without an ephemeral-storage limit", async () => {
+        const outcome = await runResource("workload-resources-bounded", changed(exampleObject("Deployment"), [...CONTAINER, "resources", "limits", "ephemeral-storage"], undefined));
+        expect(messages(outcome)[0]).to.include("container checkout sets no resources limits.ephemeral-storage");
+    });
+
+    it("passes a hand-written Deployment that bounds cpu, memory and ephemeral storage", async () => {
+        expect(await runResource("workload-resources-bounded", foreignDeployment())).to.deep.equal({ violations: [] });
     });
 });
 

@@ -70,21 +70,23 @@ describe("the Pulumi program (under setMocks)", () => {
             "kubernetes:batch/v1:Job",
             "kubernetes:apps/v1:Deployment",
             "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            "kubernetes:policy/v1:PodDisruptionBudget",
             "kubernetes:flagger.app/v1beta1:Canary",
             "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
         ]);
     });
 
-    it("declares no Job and the Ingress for an nginx service without a migration", () => {
+    it("declares no Job, and the Ingress and its latency MetricTemplate, for an nginx service without a migration", () => {
         const types = of(regs, "storefront").map((r) => r.type);
         expect(types).to.not.include("kubernetes:batch/v1:Job");
         expect(types).to.include("kubernetes:networking.k8s.io/v1:Ingress");
+        expect(types).to.include("kubernetes:flagger.app/v1beta1:MetricTemplate");
     });
 
     it("parents every Kubernetes object to its service's component", () => {
         const components = new Map(regs.filter((r) => !r.custom && r.type === "releasectl:index:ServiceRelease").map((r) => [r.urn, r.name]));
         const objects = regs.filter((r) => r.type.startsWith("kubernetes:") && r.custom && !r.type.startsWith("pulumi:providers"));
-        expect(objects).to.have.length(15);
+        expect(objects).to.have.length(18);
         for (const object of objects) expect(components.has(object.parent), `${object.name} parent ${object.parent}`).to.equal(true);
     });
 

@@ -54,10 +54,10 @@ describe("alert rules under promtool", () => {
     }
 
     /** Runs one `promtool test rules` case: `series`, then `alert` evaluated at `evalTime`. */
-    function promtoolTest(series: Series[], alert: string, evalTime: string, expAlerts: object[]) {
+    function promtoolTest(series: Series[], alert: string, evalTime: string, expAlerts: object[], ruleFile = "rules.yaml") {
         const file = path.join(dir, `${alert}-${Math.random().toString(36).slice(2)}.test.yaml`);
         const test = {
-            rule_files: ["rules.yaml"],
+            rule_files: [ruleFile],
             evaluation_interval: "1m",
             tests: [{ interval: "1m", input_series: series, alert_rule_test: [{ eval_time: evalTime, alertname: alert, exp_alerts: expAlerts }] }],
         };
@@ -165,14 +165,49 @@ describe("alert rules under promtool", () => {
     });
 
     describe("CanaryFailed", () => {
-        const status = (value: number): Series => ({ series: 'flagger_canary_status{name="checkout",namespace="shop"}', values: `${value}x10` });
+        /**
+         * flagger_canary_status as Prometheus stores it when a ServiceMonitor with honorLabels
+         * false (the Flagger chart's default) scrapes Flagger in flagger-system: the target's
+         * namespace label wins and the metric's own becomes exported_namespace.
+         */
+        const scraped = (value: number, canaryNamespace = "shop", flaggerNamespace = "flagger-system"): Series => ({
+            series: `flagger_canary_status{name="checkout",exported_namespace="${canaryNamespace}",namespace="${flaggerNamespace}",job="flagger",service="flagger",endpoint="http",pod="flagger-5d4f8b7c9-abcde"}`,
+            values: `${value}x10`,
+        });
+        /** honorLabels true, or Flagger's bundled Prometheus (it writes the pod's namespace to kubernetes_namespace). */
+        const honoured = (value: number, canaryNamespace = "shop"): Series => ({
+            series: `flagger_canary_status{name="checkout",namespace="${canaryNamespace}",kubernetes_namespace="flagger-system"}`,
+            values: `${value}x10`,
+        });
 
-        it("fires when Flagger reports the canary failed", () => {
-            expectPass(promtoolTest([status(2)], "CanaryFailed", "5m", [firing("CanaryFailed", 2)]));
+        before(() => {
+            const onlyNamespace = { ...checkout, alerts: { ...checkout.alerts, flaggerNamespaceLabel: "namespace" } };
+            fs.writeFileSync(path.join(dir, "rules-namespace-label.yaml"), rulesFile([buildPrometheusRule(onlyNamespace)]));
+        });
+
+        it("fires when Flagger reports the canary failed, scraped by a ServiceMonitor with the chart's defaults (honorLabels false)", () => {
+            expectPass(promtoolTest([scraped(2)], "CanaryFailed", "5m", [firing("CanaryFailed", 2)]));
+        });
+
+        it("fires when Flagger reports the canary failed, scraped with honorLabels true", () => {
+            expectPass(promtoolTest([honoured(2)], "CanaryFailed", "5m", [firing("CanaryFailed", 2)]));
         });
 
         it("stays silent when the canary succeeded", () => {
-            expectPass(promtoolTest([status(1)], "CanaryFailed", "5m", []));
+            expectPass(promtoolTest([scraped(1), honoured(1)], "CanaryFailed", "5m", []));
+        });
+
+        it("ignores a failed canary of the same name in another namespace", () => {
+            expectPass(promtoolTest([scraped(2, "staging"), honoured(2, "staging")], "CanaryFailed", "5m", []));
+        });
+
+        it("ignores another namespace's failed canary even when Flagger itself runs in the service's namespace", () => {
+            expectPass(promtoolTest([scraped(2, "staging", "shop")], "CanaryFailed", "5m", []));
+        });
+
+        it("matches only the configured label when alerts.flaggerNamespaceLabel is set", () => {
+            expectPass(promtoolTest([honoured(2)], "CanaryFailed", "5m", [firing("CanaryFailed", 2)], "rules-namespace-label.yaml"));
+            expectPass(promtoolTest([scraped(2)], "CanaryFailed", "5m", [], "rules-namespace-label.yaml"));
         });
     });
 
@@ -192,18 +227,49 @@ describe("alert rules under promtool", () => {
     });
 
     describe("MigrationFailed", () => {
-        const failed = (job: string, value: number): Series => ({ series: `kube_job_status_failed{namespace="shop",job_name="${job}"}`, values: `${value}x10` });
+        /**
+         * The series kube-state-metrics (v2) exports for a Job, minute by minute: pod counts
+         * (kube_job_status_*) and, once the Job has a Complete or Failed condition,
+         * kube_job_complete / kube_job_failed with condition="true"|"false"|"unknown".
+         */
+        const JOB = "checkout-migrate-2-4-1";
+        const series = (metric: string, values: string, job = JOB, extra = ""): Series => ({
+            series: `${metric}{namespace="shop",job_name="${job}"${extra}}`,
+            values,
+        });
+        const condition = (metric: "kube_job_complete" | "kube_job_failed", from: number, job = JOB): Series[] =>
+            (["true", "false", "unknown"] as const).map((c) =>
+                series(metric, `${"_ ".repeat(from)}${c === "true" ? 1 : 0}x${9 - from}`, job, `,condition="${c}"`),
+            );
+        /** backoffLimit 1: the first pod fails at minute 2, the retry succeeds at minute 4. */
+        const retrySucceeds = [
+            series("kube_job_status_active", "1 1 1 1 0 0 0 0 0 0"),
+            series("kube_job_status_failed", "0 0 1 1 1 1 1 1 1 1"),
+            series("kube_job_status_succeeded", "0 0 0 0 1 1 1 1 1 1"),
+            ...condition("kube_job_complete", 4),
+        ];
+        /** Both pods fail: the Job gets its Failed condition (BackoffLimitExceeded) at minute 4. */
+        const jobFails = (job = JOB) => [
+            series("kube_job_status_active", "1 1 1 1 0 0 0 0 0 0", job),
+            series("kube_job_status_failed", "0 0 1 1 2 2 2 2 2 2", job),
+            ...condition("kube_job_failed", 4, job),
+        ];
 
-        it("fires when this version's migration Job failed", () => {
-            expectPass(promtoolTest([failed("checkout-migrate-2-4-1", 1)], "MigrationFailed", "5m", [firing("MigrationFailed", 1)]));
+        it("stays silent when the first attempt fails and the retry succeeds", () => {
+            expectPass(promtoolTest(retrySucceeds, "MigrationFailed", "3m", []));
+            expectPass(promtoolTest(retrySucceeds, "MigrationFailed", "8m", []));
         });
 
-        it("stays silent while the Job has no failed pod", () => {
-            expectPass(promtoolTest([failed("checkout-migrate-2-4-1", 0)], "MigrationFailed", "5m", []));
+        it("fires when this version's migration Job has failed (its Failed condition is true)", () => {
+            expectPass(promtoolTest(jobFails(), "MigrationFailed", "5m", [firing("MigrationFailed", 1)]));
+        });
+
+        it("stays silent while the Job retries, before it has failed", () => {
+            expectPass(promtoolTest(jobFails(), "MigrationFailed", "3m", []));
         });
 
         it("ignores a failed Job of another version", () => {
-            expectPass(promtoolTest([failed("checkout-migrate-2-4-0", 1)], "MigrationFailed", "5m", []));
+            expectPass(promtoolTest(jobFails("checkout-migrate-2-4-0"), "MigrationFailed", "5m", []));
         });
     });
 });

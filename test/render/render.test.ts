@@ -7,7 +7,7 @@ import { SECRET_PLACEHOLDER } from "../../config/types";
 import { allObjects } from "../helpers/manifests";
 import { REPO, removeTempProjects, runCli, snapshot, tempProject } from "../helpers/project";
 
-const ALL_KINDS = ["Secret", "AlertProvider", "Job", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Canary", "PrometheusRule"];
+const ALL_KINDS = ["Secret", "AlertProvider", "Job", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "MetricTemplate", "Canary", "PrometheusRule"];
 
 /** The kinds of a multi-document YAML text, in order. */
 function kindsOf(yaml: string): string[] {
