@@ -169,12 +169,13 @@ type ModelClass = new (data: unknown) => { validate(): void };
  * packages, so they are loaded with a real dynamic import.
  */
 export async function modelClasses(): Promise<Record<string, ModelClass>> {
-    const [core, apps, autoscaling, batch, networking, monitoring] = await Promise.all([
+    const [core, apps, autoscaling, batch, networking, policy, monitoring] = await Promise.all([
         import("kubernetes-models/v1"),
         import("kubernetes-models/apps/v1"),
         import("kubernetes-models/autoscaling/v2"),
         import("kubernetes-models/batch/v1"),
         import("kubernetes-models/networking.k8s.io/v1"),
+        import("kubernetes-models/policy/v1"),
         import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1"),
     ]);
     return {
@@ -183,6 +184,7 @@ export async function modelClasses(): Promise<Record<string, ModelClass>> {
         "autoscaling/v2/HorizontalPodAutoscaler": autoscaling.HorizontalPodAutoscaler as unknown as ModelClass,
         "batch/v1/Job": batch.Job as unknown as ModelClass,
         "networking.k8s.io/v1/Ingress": networking.Ingress as unknown as ModelClass,
+        "policy/v1/PodDisruptionBudget": policy.PodDisruptionBudget as unknown as ModelClass,
         "monitoring.coreos.com/v1/PrometheusRule": monitoring.PrometheusRule as unknown as ModelClass,
     };
 }

@@ -168,12 +168,12 @@ describe("emitted objects against real schemas", () => {
 
     it("renders every kind the issue names for the example stack", () => {
         const kinds = new Set(allObjects(loadStack(REPO, "production")).map((o) => o.manifest.kind));
-        expect([...kinds].sort()).to.deep.equal(["AlertProvider", "Canary", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "PrometheusRule", "Secret"]);
+        expect([...kinds].sort()).to.deep.equal(["AlertProvider", "Canary", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "MetricTemplate", "PodDisruptionBudget", "PrometheusRule", "Secret"]);
     });
 
-    it("renders MetricTemplates for the blue/green service", () => {
-        const kinds = allObjects(parse(allProvidersValues())).map((o) => o.manifest.kind);
-        expect(kinds.filter((k) => k === "MetricTemplate")).to.have.length(2);
+    it("renders MetricTemplates for the blue/green service (error rate, latency) and the nginx service (p99 latency)", () => {
+        const templates = allObjects(parse(allProvidersValues())).filter((o) => o.manifest.kind === "MetricTemplate");
+        expect(templates.map((o) => o.manifest.metadata.name).sort()).to.deep.equal(["batch-error-rate", "batch-latency", "edge-latency"]);
     });
 
     describe("kubernetes-models catches broken objects", () => {
