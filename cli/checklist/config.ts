@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as path from "path";
 import { describeValue, UserError } from "../../config/errors";
 import { readSettings, Settings, SettingKey } from "../../policies/config";
 import { ENFORCEMENT_LEVELS, EnforcementLevel } from "../../policies/lib/rule";
+import { existingFile } from "../paths";
 
 /**
  * The pack config file (`pulumi preview --policy-pack-config FILE`), read by `releasectl check
@@ -27,11 +27,12 @@ export interface ChecklistConfig {
 
 export function loadChecklistConfig(file: string | undefined, cwd: string, rules: readonly RuleDeclaration[]): ChecklistConfig {
     if (file === undefined) return parseChecklistConfig({}, undefined, rules);
+    const full = existingFile("config", file, cwd);
     let text: string;
     try {
-        text = fs.readFileSync(path.resolve(cwd, file), "utf8");
-    } catch {
-        throw new UserError(`--config ${file}: no such file; pass the pack config file (JSON), e.g. --config policies/config.example.json`, "ENOCONFIG");
+        text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+        throw new UserError(`--config ${file}: cannot be read (${(e as NodeJS.ErrnoException).code}); pass the pack config file (JSON), e.g. --config policies/config.example.json`, "ENOCONFIG");
     }
     let value: unknown;
     try {

@@ -4,6 +4,7 @@ import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
+import { repoDir } from "../paths";
 import { ConventionalCommit, parseConventionalCommit } from "../versions/conventional-commits";
 import { hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
 import { Bump, checkInitialVersion, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versions/next-version";
@@ -62,7 +63,7 @@ export function nextRequest(values: Record<string, string | boolean | undefined>
     const initial = str("initial-version");
     if (initial !== undefined) checkInitialVersion(initial);
     return {
-        repo: path.resolve(cwd, str("repo") ?? "."),
+        repo: repoDir(values, cwd),
         from: str("from"),
         to: str("to"),
         tagPrefix: str("tag-prefix"),

@@ -10,6 +10,7 @@ import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { parseDuration } from "../../config/duration";
 import { updateFileLocked } from "../stack/lock";
+import { readStackText } from "../stack/stack-text";
 import { chooseVersion } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack/config";
@@ -123,7 +124,7 @@ Examples:
         };
 
         if (values["dry-run"]) {
-            const before = fs.readFileSync(file, "utf8");
+            const before = readStackText(file);
             const { text, from } = edit(before);
             ctx.stdout.write(filePatch(shown, before, text));
             ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);

@@ -1,12 +1,10 @@
-import * as fs from "fs";
 import * as path from "path";
 import { buildRelease } from "../../builders/release";
 import { ServiceRelease } from "../../builders/types";
-import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { writeFileAtomic } from "../stack/fs-atomic";
+import { writeRenderDir } from "../render-dir";
 import { findService, loadProjectStack } from "../project";
 import { manifestToYaml } from "../yaml-output";
 
@@ -45,13 +43,18 @@ are shown as <secret>; secure: values are never decrypted.
 Options:
   --stack NAME     stack to render (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
   --service NAME   only this service
-  --out DIR        write one file per object under DIR/<service>/ instead of printing
+  --out DIR        write one file per object under DIR/<service>/ instead of printing; DIR
+                   must be new, empty, or an earlier render's: render owns it (a
+                   .releasectl-render file lists what it wrote) and removes the files of an
+                   earlier render that no longer belong, so kubectl apply -R -f DIR applies
+                   exactly this render's objects; a folder render did not make is refused
   --cwd DIR        project directory (default: the nearest folder holding Pulumi.yaml)
   --debug          show stack traces on errors
 
 Examples:
   releasectl render --stack production
-  releasectl render --stack production --service checkout --out rendered/`,
+  releasectl render --stack production --service checkout --out /tmp/checkout-manifests
+  out=$(mktemp -d) && releasectl render --out "$out" && kubectl apply --dry-run=server -R -f "$out"`,
     async run(ctx: CommandContext): Promise<number> {
         const { values } = parseCommandArgs("render", ctx.argv, { stack: { type: "string" }, service: { type: "string" }, out: { type: "string" } }, { min: 0, max: 0, usage: USAGE });
         if (values.help) {
@@ -64,21 +67,15 @@ Examples:
             ctx.stdout.write(releasesToYaml(releases));
             return 0;
         }
-        const out = path.resolve(ctx.cwd, values.out);
-        if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) {
-            throw new UserError(`--out ${values.out}: exists and is not a directory; choose a directory`, "EUSAGE");
-        }
-        let count = 0;
-        for (const release of releases) {
-            const dir = path.join(out, release.service);
-            fs.mkdirSync(dir, { recursive: true });
-            release.objects.forEach((object, i) => {
-                const file = path.join(dir, `${String(i + 1).padStart(2, "0")}-${object.manifest.kind.toLowerCase()}-${object.manifest.metadata.name}.yaml`);
-                writeFileAtomic(file, manifestToYaml(object.manifest));
-                count++;
-            });
-        }
-        ctx.stdout.write(`wrote ${count} objects under ${path.relative(ctx.cwd, out) || "."}\n`);
+        const files = releases.flatMap((release) =>
+            release.objects.map((object, i) => ({
+                rel: `${release.service}/${String(i + 1).padStart(2, "0")}-${object.manifest.kind.toLowerCase()}-${object.manifest.metadata.name}.yaml`,
+                content: manifestToYaml(object.manifest),
+            })),
+        );
+        const result = writeRenderDir(values.out, ctx.cwd, files);
+        const removed = result.removed.length === 0 ? "" : `; removed ${result.removed.length} file${result.removed.length === 1 ? "" : "s"} of an earlier render that no longer belong`;
+        ctx.stdout.write(`wrote ${result.written} objects under ${path.relative(ctx.cwd, result.dir) || "."}${removed}\n`);
         return 0;
     },
 };

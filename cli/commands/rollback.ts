@@ -8,6 +8,7 @@ import { Command, CommandContext, UsageError } from "../context";
 import { versionProblem } from "../versions/version-arg";
 import { changedPaths, repoRoot } from "../git";
 import { updateFileLocked } from "../stack/lock";
+import { readStackText } from "../stack/stack-text";
 import { findService, projectDir, resolveStack } from "../project";
 import { CrossedMigration, planRollback, RollbackPlan } from "../stack/rollback-plan";
 import { parseStackText, projectName } from "../stack/config";
@@ -82,7 +83,7 @@ export async function performRollback(req: RollbackRequest): Promise<RollbackOut
     };
 
     if (req.dryRun) {
-        const before = fs.readFileSync(file, "utf8");
+        const before = readStackText(file);
         const reapplied = compute(before);
         return { plan, before, after: reapplied.text, reapplied, written: false, serviceBefore: readService(before, loc), serviceAfter: readService(reapplied.text, loc) };
     }

@@ -1,9 +1,9 @@
-import * as fs from "fs";
 import { UserError } from "../../config/errors";
 import { computeNext } from "../commands/next";
 import { tagMessage } from "../commands/tag";
 import { git, tagExists } from "../git";
 import { updateFileLocked } from "../stack/lock";
+import { readStackText } from "../stack/stack-text";
 
 /**
  * What ship does to the repository: write the stack file (atomic, under prepare's lock), commit
@@ -69,7 +69,7 @@ export function shipGit(dir: string, file: string, fileName: string, env: NodeJS
 /** The stack file's bytes on disk now (undefined when it cannot be read). */
 export function readIfPresent(file: string): string | undefined {
     try {
-        return fs.readFileSync(file, "utf8");
+        return readStackText(file);
     } catch {
         return undefined;
     }

@@ -9,10 +9,12 @@ import { DECLARATIONS } from "../checklist/run";
 import { CommandContext } from "../context";
 import { prepareEdit } from "../commands/prepare";
 import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
+import { checkPathValue, checkStackFileWritable } from "../paths";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack/config";
 import { readService } from "../stack/edit";
-import { readServiceHistory } from "../stack/history";
+import { readServiceHistory, refuseLinkedHistory } from "../stack/history";
+import { readStackText } from "../stack/stack-text";
 import { signalsFor, Signal } from "./prometheus";
 import { shipTiming, ShipTiming, TimingOptions } from "./timing";
 import { AutoOptions, chooseVersion } from "../versions/auto-version";
@@ -97,6 +99,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
     const project = projectName(dir);
 
     repoRoot(dir, ctx.env);
+    refuseLinkedHistory(file, shown);
     if (!isTracked(dir, fileName, ctx.env)) {
         throw new UserError(`${shown}: not committed to git; commit it first (git add ${fileName} && git commit): ship commits each release and a rollback restores committed releases`, "ENOHISTORY");
     }
@@ -108,7 +111,8 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
     }
 
     const choice = chooseVersion(input.version, { dir, stack, project, service, env: ctx.env, auto: input.auto });
-    const before = fs.readFileSync(file, "utf8");
+    checkStackFileWritable(file, shown);
+    const before = readStackText(file);
     const { text: after } = prepareEdit(before, { project, service: service.name, file: shown }, choice.version, stack);
     const nextConfig = parseStackText(dir, stack, after, shown);
     const next = findService(nextConfig, service.name);
@@ -119,6 +123,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         throw new UserError(`tag ${tagName} exists already (on ${at}): ${choice.version} has shipped; releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
     }
 
+    if (input.policyPack !== undefined) checkPathValue("policy-pack", input.policyPack);
     const policyPack = input.policyPack ?? "policies";
     if (!fs.existsSync(path.join(path.resolve(dir, policyPack), "PulumiPolicy.yaml"))) {
         throw new UserError(

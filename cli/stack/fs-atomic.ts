@@ -1,22 +1,32 @@
 import * as fs from "fs";
 import * as path from "path";
+import { realTarget } from "../paths";
 
 /**
  * Writes a file atomically: a temporary file in the same folder, flushed, then renamed over the
- * target. A crash leaves either the old file or the new one, never half of one. The file's mode
- * is kept.
+ * target. A crash leaves either the old file or the new one, never half of one.
+ *
+ * A symbolic link is written through: the temporary file goes beside the link's final target
+ * and is renamed over the target, so the link stays a link and the target gets the content.
+ * An existing file keeps its mode (set explicitly, whatever the umask) and, where the process
+ * may (root), its owner. Returns the path actually written.
  */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-    const dir = path.dirname(file);
-    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-    let mode: number | undefined;
+export function writeFileAtomic(file: string, content: string | Buffer): string {
+    const target = realTarget(file);
+    const dir = path.dirname(target);
+    const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+    let existing: fs.Stats | undefined;
     try {
-        mode = fs.statSync(file).mode & 0o777;
+        existing = fs.statSync(target);
     } catch {
-        mode = undefined;
+        existing = undefined;
     }
-    const fd = fs.openSync(tmp, "w", mode ?? 0o644);
+    const fd = fs.openSync(tmp, "wx", existing ? existing.mode & 0o7777 : 0o644);
     try {
+        if (existing) {
+            fs.fchmodSync(fd, existing.mode & 0o7777);
+            if (process.getuid?.() === 0 && (existing.uid !== 0 || existing.gid !== 0)) fs.fchownSync(fd, existing.uid, existing.gid);
+        }
         fs.writeFileSync(fd, content);
         fs.fsyncSync(fd);
     } catch (e) {
@@ -26,9 +36,10 @@ export function writeFileAtomic(file: string, content: string | Buffer): void {
     }
     fs.closeSync(fd);
     try {
-        fs.renameSync(tmp, file);
+        fs.renameSync(tmp, target);
     } catch (e) {
         fs.rmSync(tmp, { force: true });
         throw e;
     }
+    return target;
 }

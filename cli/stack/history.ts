@@ -1,6 +1,8 @@
+import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { fileHistory, FileCommit, hasCommits, isTracked, readBlobs, repoRoot } from "../git";
+import { decodeStackBytes } from "./stack-text";
 import { IncrementalYaml } from "./yaml-incremental";
 
 /**
@@ -146,6 +148,7 @@ export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: 
  */
 export function readServiceHistory(projectDir: string, stack: string, project: string, service: string, env?: NodeJS.ProcessEnv): ServiceHistory {
     const file = `Pulumi.${stack}.yaml`;
+    refuseLinkedHistory(path.join(projectDir, file), file);
     const repo = repoRoot(projectDir, env);
     if (!hasCommits(repo, env) || !isTracked(projectDir, file, env)) {
         throw new UserError(`${path.join(projectDir, file)}: not committed to git yet, so it has no release history; commit it (git add ${file} && git commit) first`, "ENOHISTORY");
@@ -171,11 +174,32 @@ export function readServiceHistory(projectDir: string, stack: string, project: s
     return { file, repo, releases: releasesFrom(readable), unreadable, commits: commits.length, blobs };
 }
 
+/**
+ * A stack file that is a symbolic link has no release history of its own: git records the
+ * link, and the commits that changed the stack are the target's (perhaps in another
+ * repository), so every history-based answer (rollback target, uncommitted changes, the
+ * release commit) would be wrong. Refused, with the fix. prepare and render follow the link.
+ */
+export function refuseLinkedHistory(file: string, shown: string): void {
+    let target: string;
+    try {
+        if (!fs.lstatSync(file).isSymbolicLink()) return;
+        target = fs.readlinkSync(file);
+    } catch {
+        return;
+    }
+    throw new UserError(
+        `${shown}: a symbolic link (to ${target}); git records the link, not the stack file, so its history holds no releases to read or commit: replace the link by the file itself (cp --remove-destination "$(readlink -f ${shown})" ${shown}) and commit it, or run releasectl where the file itself is committed`,
+        "ELINKEDHISTORY",
+    );
+}
+
 /** The stack file's text in a release's configuration commit. */
 export function releaseText(history: ServiceHistory, release: Release): string {
     const blob = history.blobs.get(release.configBlob);
     if (blob === undefined) throw new Error(`blob ${release.configBlob} of ${history.file} at ${release.configCommit} was not read`);
-    return blob.toString("utf8");
+    // decoded as the working file is (stack-text.ts), so bytes that are not UTF-8 come back unchanged
+    return decodeStackBytes(blob);
 }
 
 /** Versions that shipped, newest first, each once. */

@@ -2,7 +2,9 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import { UserError } from "../../config/errors";
+import { checkStackFileWritable, realTarget } from "../paths";
 import { writeFileAtomic } from "./fs-atomic";
+import { encodeStackText, readStackText } from "./stack-text";
 
 /**
  * An exclusive lock file beside the file it protects (`Pulumi.<stack>.yaml.lock`), so two
@@ -75,8 +77,9 @@ function tryCreate(lockPath: string, record: LockRecord): boolean {
     try {
         fd = fs.openSync(lockPath, "wx", 0o644);
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-        throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EEXIST") return false;
+        throw new UserError(`${lockPath}: cannot create the lock file (${code ?? (e as Error).message}); nothing was changed: make its folder writable and run again`, "ELOCKFAILED");
     }
     try {
         fs.writeSync(fd, JSON.stringify(record));
@@ -148,20 +151,28 @@ export async function withLock<T>(lockPath: string, fn: () => T | Promise<T>, op
 /**
  * Lock, re-read, modify, write atomically, unlock. `edit` sees the file as it is once the lock
  * is held (never a copy read earlier), and returns the new text, or undefined to write nothing.
+ *
+ * A read-only file (no write bit: refused for root too) or folder is refused before anything
+ * happens. A symbolic link is updated through: the lock and the temporary file sit beside the
+ * link's target, which gets the new content, and the link stays. The text is the file's bytes
+ * decoded so that they encode back unchanged (stack-text.ts): bytes that are not UTF-8, in a
+ * comment say, stay byte for byte.
  */
 export async function updateFileLocked(
     file: string,
     edit: (text: string) => string | undefined | Promise<string | undefined>,
-    opts: LockOptions = {},
+    opts: LockOptions & { readonly shown?: string } = {},
 ): Promise<{ before: string; after: string }> {
+    checkStackFileWritable(file, opts.shown ?? file);
+    const target = realTarget(file);
     return withLock(
-        lockPathFor(file),
+        lockPathFor(target),
         async () => {
-            const before = fs.readFileSync(file, "utf8");
+            const before = readStackText(target);
             const after = (await edit(before)) ?? before;
             if (after !== before) {
                 try {
-                    writeFileAtomic(file, after);
+                    writeFileAtomic(target, encodeStackText(after));
                 } catch (e) {
                     const err = e as NodeJS.ErrnoException;
                     throw new UserError(`${file}: could not write the new version (${err.code ?? err.message}); the file is unchanged: free space or fix permissions and run again`, "EWRITE");
