@@ -10,7 +10,7 @@
 #
 # Env overrides:
 #   PULUMI_VERSION       version stamped into the CLI   (default: from go.mod)
-#   K8S_PROVIDER_VERSION version stamped into provider  (default: 4.24.1)
+#   K8S_PROVIDER_VERSION version stamped into provider  (default: @pulumi/kubernetes in package.json)
 #   BIN_DIR              output directory               (default: <this dir>/bin)
 #   ONLY                 space-separated subset of binaries to build
 set -euo pipefail
@@ -31,7 +31,15 @@ fi
 # never drift apart.
 default_pulumi_version="$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)"
 PULUMI_VERSION="${PULUMI_VERSION:-$default_pulumi_version}"
-K8S_PROVIDER_VERSION="${K8S_PROVIDER_VERSION:-4.24.1}"
+# The provider is stamped with the version the program's @pulumi/kubernetes asks for (package.json
+# pins it exactly to the release line of the one provider snapshot the module proxy serves), so the
+# engine runs this build for it from the plugin cache; a mismatch fails the end-to-end suite.
+sdk_k8s_version="$(sed -n 's/^ *"@pulumi\/kubernetes": *"\([0-9][0-9.]*\)".*/\1/p' "$here/../../package.json")"
+if [ -z "$sdk_k8s_version" ]; then
+  echo "build.sh: package.json must pin @pulumi/kubernetes to an exact version (the provider built here is stamped with it)" >&2
+  exit 1
+fi
+K8S_PROVIDER_VERSION="${K8S_PROVIDER_VERSION:-$sdk_k8s_version}"
 
 sdk_version_var="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 k8s_version_var="github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version"

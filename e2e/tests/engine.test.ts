@@ -2,7 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { SECRET_PLACEHOLDER } from "../../config/types";
-import { parseRender, readRendered, requireEngine, SECRETS, Workspace } from "./workspace";
+import { execFileSync } from "child_process";
+import { ENGINE_BIN, parseRender, readRendered, requireEngine, SECRETS, sdkProviderVersion, Workspace } from "./workspace";
 
 /** Resource changes in `pulumi preview --diff` output: `~ type: (update)` then `[urn=...::name]`. */
 function resourceChanges(diff: string): { op: string; type: string; name: string }[] {
@@ -51,8 +52,18 @@ describe("the real Pulumi engine", function () {
     /** The tail of a run's output, for assertion messages. */
     const tail = (output: string) => output.split("\n").slice(-40).join("\n");
 
+    it("0. runs the provider built here from the plugin cache, under the version @pulumi/kubernetes asks for", () => {
+        const version = sdkProviderVersion();
+        expect(version, "package.json pins @pulumi/kubernetes exactly").to.match(/^\d+\.\d+\.\d+$/);
+        const plugins = JSON.parse(execFileSync(path.join(ENGINE_BIN, "pulumi"), ["plugin", "ls", "--json"], { cwd: ws.dir, env: ws.env, encoding: "utf8" }));
+        const kubernetes = plugins.filter((p: { name: string; kind: string }) => p.name === "kubernetes" && p.kind === "resource");
+        expect(kubernetes.map((p: { version: string }) => p.version)).to.deep.equal([version]);
+    });
+
     it("1. previews the example with the policy pack, listing each service's resources", () => {
         const output = ws.ok(["preview", "--policy-pack", "policies"]);
+        // Ambient plugins are ignored: no "using pulumi-resource-kubernetes from $PATH" warning.
+        expect(output).to.not.match(/using pulumi-resource-kubernetes from/);
         expect(output).to.match(/✅ releasectl-checklist@v0\.1\.0 \(local: policies\)/);
         for (const line of [
             "releasectl:index:ServiceRelease checkout create",

@@ -48,7 +48,7 @@ export class Workspace {
         }
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
         fs.mkdirSync(path.join(root, "state"));
-        fs.mkdirSync(path.join(root, "home"));
+        installProvider(path.join(root, "home"));
         const ws = new Workspace(dir, root);
         // The example stack without its ciphertexts: the stack gets its own salt and real ones.
         const example = fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
@@ -73,7 +73,9 @@ export class Workspace {
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK: "true",
         };
-        delete env.PULUMI_IGNORE_AMBIENT_PLUGINS;
+        // Only the plugin cache counts, so the provider that runs is the one installed there under
+        // the version the program's @pulumi/kubernetes asks for; a mismatch fails the run.
+        env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
         delete env.PULUMI_ACCESS_TOKEN;
         return env;
     }
@@ -162,6 +164,22 @@ export class Workspace {
     remove(): void {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
+}
+
+/** The version of @pulumi/kubernetes the program loads: the provider version it asks the engine for. */
+export function sdkProviderVersion(): string {
+    return JSON.parse(fs.readFileSync(require.resolve("@pulumi/kubernetes/package.json", { paths: [ROOT] }), "utf8")).version;
+}
+
+/**
+ * Puts the built provider into a plugin cache (`$PULUMI_HOME/plugins`) under the version the SDK
+ * asks for, as `pulumi plugin install resource kubernetes <v> --file` would, without copying its
+ * 440 MB: the engine then runs the provider under test, and only for that version.
+ */
+function installProvider(home: string): void {
+    const dir = path.join(home, "plugins", `resource-kubernetes-v${sdkProviderVersion()}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.symlinkSync(path.join(ENGINE_BIN, "pulumi-resource-kubernetes"), path.join(dir, "pulumi-resource-kubernetes"));
 }
 
 /** Drops `secure:` values (and the salt) from a stack file; the test sets them again. */
