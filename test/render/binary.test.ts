@@ -32,7 +32,7 @@ describe("the compiled releasectl binary", () => {
         const { code, stdout, stderr } = releasectl(["render", "--stack", "production"], tempProject());
         expect(code, stderr).to.equal(0);
         const kinds = new Set(parseAllDocuments(stdout).map((d) => (d.toJS() as { kind: string }).kind));
-        expect([...kinds].sort()).to.deep.equal(["AlertProvider", "Canary", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "PrometheusRule", "Secret"]);
+        expect([...kinds].sort()).to.deep.equal(["AlertProvider", "Canary", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "MetricTemplate", "PodDisruptionBudget", "PrometheusRule", "Secret"]);
     });
 
     it("exits 2 with one line on stderr for an unknown stack", () => {
