@@ -3,6 +3,7 @@ import * as path from "path";
 import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest, DEFAULTS } from "./defaults";
 import { parseDuration, isPrometheusDuration } from "./duration";
 import { ConfigError, UserError } from "./errors";
+import { checkValueTree, LIMITS, readConfigFile } from "./limits";
 import { closest, ConfigMode, Reader } from "./reader";
 import { compareQuantities, isCpuQuantity, isMemoryQuantity } from "./quantity";
 import {
@@ -116,6 +117,8 @@ const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const URL = /^https?:\/\/[^\s]+$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** DNS-1123 subdomain (length checked in limits.ts). */
+const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 const HOSTNAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 
 export interface ParseContext {
@@ -135,6 +138,8 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
     const project = ctx.project ?? PROJECT;
     const r = new Reader(ctx.source, ctx.mode, (top) => ctx.isSecretKey?.(`${project}:${top}`) ?? false);
     const k = (key: string) => `${project}:${key}`;
+    // Sizes, control characters and plain-text credentials, before any key is read.
+    checkValueTree(r, values, project);
 
     for (const key of Object.keys(values)) {
         if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
@@ -402,7 +407,9 @@ function parseCanary(
             timeout: timeout("loadTestTimeout", d.loadTestTimeout),
         },
         host,
-        ingressClassName: r.string(c.ingressClassName, `${at}.ingressClassName`) ?? d.ingressClassName,
+        ingressClassName:
+            r.string(c.ingressClassName, `${at}.ingressClassName`, { pattern: DNS_SUBDOMAIN, allowed: "an IngressClass name: lowercase letters, digits, - and ." }) ??
+            d.ingressClassName,
     };
 }
 
@@ -583,10 +590,8 @@ export function listStacks(projectDir: string): string[] {
 /** Reads and parses a stack file; a missing or malformed file is a UserError naming it. */
 export function readStackFile(projectDir: string, stack: string): StackFile {
     const file = stackFilePath(projectDir, stack);
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
+    const text = readConfigFile(file, "a stack file");
+    if (text === undefined) {
         const known = listStacks(projectDir);
         throw new UserError(
             `${file}: no such stack file; stack "${stack}" is unknown` +
@@ -598,6 +603,9 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
 }
 
 export function parseStackFileText(text: string, file: string, stack: string): StackFile {
+    if (text.length > LIMITS.fileBytes) {
+        throw new UserError(`${file}: is ${text.length} characters long; a stack file holds at most ${LIMITS.fileBytes} (${LIMITS.fileBytes / 1024 / 1024} MiB); keep large data out of it`, "EBADFILE");
+    }
     const root = readYamlValues(text, file);
     if (root === null || root === undefined) return { path: file, stack, config: {} };
     if (typeof root !== "object" || Array.isArray(root)) {
@@ -618,10 +626,8 @@ export function parseStackFileText(text: string, file: string, stack: string): S
 /** Project name and the defaults Pulumi.yaml declares for project keys (the CLI applies them). */
 export function readProjectDefaults(projectDir: string): { project: string; defaults: Record<string, unknown> } {
     const file = path.join(projectDir, "Pulumi.yaml");
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
+    const text = readConfigFile(file, "Pulumi.yaml");
+    if (text === undefined) {
         throw new UserError(`${file}: not found; run releasectl in the project directory (the one holding Pulumi.yaml) or pass --cwd`, "ENOPROJECT");
     }
     const root = (readYamlValues(text, file) ?? {}) as { name?: unknown; config?: Record<string, unknown> };

@@ -118,8 +118,13 @@ export class Reader {
         for (const [key, v] of Object.entries(record ?? {})) {
             if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
                 this.fail(`${keyPath}.${key}`, "is not a valid environment variable name (letters, digits, _)");
-            } else if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-                result[key] = String(v);
+            } else if (RESERVED_ENV.includes(key)) {
+                this.fail(`${keyPath}.${key}`, "is set by releasectl itself (the release's version); choose another name");
+            } else if (typeof v === "string") {
+                result[key] = v;
+            } else if (typeof v === "number" || typeof v === "boolean") {
+                // YAML would change the text: 0123 becomes 123, 1.10 becomes 1.1, True becomes true.
+                this.fail(`${keyPath}.${key}`, "must be a string; quote it in YAML so it stays exactly as written (unquoted, 0123 reads as 123 and 1.10 as 1.1)", v);
             } else if (isSecureNode(v)) {
                 this.fail(`${keyPath}.${key}`, "secrets are not allowed in env: put them in a Kubernetes Secret your platform manages", v);
             } else {
@@ -154,6 +159,9 @@ export class Reader {
         return { kind: "secret", path: setCommand, plaintext: value };
     }
 }
+
+/** Variables the Deployment builder sets itself (builders/deployment.ts). */
+const RESERVED_ENV: readonly string[] = ["APP_VERSION"];
 
 /** A secret written in plain text is never echoed, whatever its type (a PIN is a number). */
 function hidden(value: unknown): unknown {
