@@ -122,9 +122,13 @@ export class Reader {
                 this.fail(`${keyPath}.${key}`, "is set by releasectl itself (the release's version); choose another name");
             } else if (typeof v === "string") {
                 result[key] = v;
-            } else if (typeof v === "number" || typeof v === "boolean") {
-                // YAML would change the text: 0123 becomes 123, 1.10 becomes 1.1, True becomes true.
-                this.fail(`${keyPath}.${key}`, "must be a string; quote it in YAML so it stays exactly as written (unquoted, 0123 reads as 123 and 1.10 as 1.1)", v);
+            } else if (typeof v === "boolean" || (typeof v === "number" && Number.isSafeInteger(v))) {
+                // Earlier releases were accepted with `PORT: 8080`, and a rollback re-applies them as
+                // they were: whole numbers and booleans keep working, as their usual text.
+                result[key] = String(v);
+            } else if (typeof v === "number") {
+                // A fraction or a huge number has lost its text already: 1.10 reads as 1.1.
+                this.fail(`${keyPath}.${key}`, "must be a string; quote it in YAML so it stays exactly as written (unquoted, 1.10 reads as 1.1 and 12345678901234567890 as 12345678901234567000)", v);
             } else if (isSecureNode(v)) {
                 this.fail(`${keyPath}.${key}`, "secrets are not allowed in env: put them in a Kubernetes Secret your platform manages", v);
             } else {

@@ -249,14 +249,17 @@ describe("bad input", () => {
 
     describe("values of the wrong shape", () => {
         for (const [what, value, shown] of [
-            ["a number", 8080, "8080"],
-            ["a number YAML would change", 123, "123"],
-            ["a boolean", true, "true"],
+            ["a fraction YAML has changed (1.10 reads as 1.1)", 1.1, "1.1"],
+            ["an integer beyond what a number holds exactly", 12345678901234567000, "12345678901234567000"],
         ] as const) {
             it(`refuses ${what} in env with the advice to quote it`, () => {
                 expectRejected(valuesWithService({ env: { PORT: value } }), { key: "services.web.env.PORT", value: shown, allowed: "must be a string; quote it in YAML so it stays exactly as written" });
             });
         }
+
+        it("keeps accepting whole numbers and booleans in env, as earlier releases a rollback re-applies have them", () => {
+            expect(serviceConfig({ env: { PORT: 8080, DEBUG: false } }).env).to.deep.equal({ PORT: "8080", DEBUG: "false" });
+        });
 
         it("refuses null, a list and a map in env", () => {
             for (const value of [null, ["a"], { a: "b" }]) {
