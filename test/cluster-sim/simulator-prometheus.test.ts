@@ -116,11 +116,11 @@ describe("traffic simulator under a real Prometheus: the program's own queries r
 
     after(async () => {
         await prom?.stop();
-        const code = await sim?.stop();
+        const code = sim ? await sim.stop() : undefined;
         await api?.close();
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
         if (started) console.log(`    (simulator, Prometheus and queries: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-        expect(code, "the simulator exits 0 on SIGTERM").to.equal(0);
+        if (sim) expect(code, "the simulator exits 0 on SIGTERM").to.equal(0);
     });
 
     it("scrapes one target per serving pod, labelled namespace, pod and service; no Pending or migration pods", async () => {
@@ -169,7 +169,7 @@ describe("traffic simulator under a real Prometheus: the program's own queries r
 
     it("a canary pod that is not Ready adds no requests, and has series (0) as a running process would", async () => {
         expect(await value('sum(rate(http_request_duration_seconds_count{namespace="shop",pod="web-7d9c6b5f4-n0tr3"}[10s]))')).to.equal(0);
-        expect(await value('sum(rate(http_request_duration_seconds_count{namespace="shop",pod="web-7d9c6b5f4-x2x7k"}[10s]))')).to.be.closeTo(10, 0.3);
+        expect(await value('sum(rate(http_request_duration_seconds_count{namespace="shop",pod="web-7d9c6b5f4-x2x7k"}[10s]))')).to.be.closeTo(10, 0.5);
     });
 
     it("the alert expressions (and ship's monitor step) select the service's pods, primary and canary, by the default selector namespace+service", async () => {
@@ -181,8 +181,9 @@ describe("traffic simulator under a real Prometheus: the program's own queries r
         const webErrors = await value(errorRatePercentExpr(svc(shop, "web")));
         const webLatency = await value(latencyP99MsExpr(svc(shop, "web")));
         console.log(`    alert expressions: api error rate ${apiErrors} %, web error rate ${webErrors} %, web p99 ${webLatency} ms`);
-        expect(apiErrors).to.be.closeTo(100 * (2 / 30), 0.2);
-        expect(webErrors).to.be.closeTo(100 * (10 / 30), 0.5);
+        // Sums over pods scraped at slightly different instants: a few per cent of slack, not more.
+        expect(apiErrors).to.be.closeTo(100 * (2 / 30), 0.4);
+        expect(webErrors).to.be.closeTo(100 * (10 / 30), 1);
         expect(webLatency, "two thirds of web's requests take the primary's 2 s").to.be.above(1500);
     });
 });
