@@ -36,7 +36,11 @@ export class Workspace {
 
     private constructor(readonly dir: string, readonly root: string) {}
 
-    static create(): Workspace {
+    /**
+     * `stack` is the stack file's text without secure values (default: the example's), and
+     * `secrets` the values set on it with `pulumi config set --secret --path` (default: SECRETS).
+     */
+    static create(options: { stack?: string; secrets?: Record<string, string> } = {}): Workspace {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-e2e-"));
         const dir = path.join(root, "project");
         fs.mkdirSync(dir);
@@ -51,12 +55,17 @@ export class Workspace {
         installProvider(path.join(root, "home"));
         const ws = new Workspace(dir, root);
         // The example stack without its ciphertexts: the stack gets its own salt and real ones.
-        const example = fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8");
-        fs.writeFileSync(ws.stackFile, withoutSecrets(example));
+        const example = options.stack ?? withoutSecrets(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+        fs.writeFileSync(ws.stackFile, example);
         ws.ok(["stack", "init"]);
-        for (const [key, value] of Object.entries(SECRETS)) ws.ok(["config", "set", "--secret", "--path", key, value]);
+        for (const [key, value] of Object.entries(options.secrets ?? SECRETS)) ws.ok(["config", "set", "--secret", "--path", key, value]);
+        // The identity the commands that commit (ship, tag) find in $HOME, which is this root for them.
+        fs.writeFileSync(path.join(root, ".gitconfig"), "[user]\n\tname = Release Bot\n\temail = release@example.com\n");
         ws.git(["init", "-q", "-b", "main"]);
-        ws.commit("release checkout 2.4.1 and storefront 1.12.0");
+        // The whole project is committed, as in a user's repository (ship's checklist wants a clean tree).
+        fs.writeFileSync(path.join(dir, ".gitignore"), "node_modules\n");
+        ws.git(["add", "-A"]);
+        ws.git(["commit", "-q", "-m", "release checkout 2.4.1 and storefront 1.12.0"]);
         return ws;
     }
 
@@ -117,7 +126,8 @@ export class Workspace {
         const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "releasectl.js"), ...args, "--cwd", this.dir], {
             cwd: this.dir,
             encoding: "utf8",
-            env: { ...process.env, RELEASECTL_STACK: "", GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
+            // The engine first on PATH with this workspace's backend, for the commands that run pulumi (ship).
+            env: { ...this.env, RELEASECTL_STACK: "", GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
         });
         const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
         this.outputs.push(output);
