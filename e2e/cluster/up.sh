@@ -14,9 +14,9 @@
 #   CLUSTER_NODES          number of kwok nodes                 (default: 1)
 #   CLUSTER_WAIT_SECONDS   how long to wait for each component  (default: 90)
 #   CLUSTER_FLAGGER_LOG_LEVEL  Flagger's -log-level             (default: info)
-#   CLUSTER_SCRAPE_INTERVAL    Prometheus' scrape interval      (default: 2s; a Canary's 10s
+#   CLUSTER_SCRAPE_INTERVAL    Prometheus' scrape interval      (default: 1s; a Canary's 10s
 #                              interval is the rate() window of its MetricTemplates, which
-#                              needs at least two samples in it)
+#                              needs at least two samples in it: simulator/README.md)
 #   CLUSTER_SIMULATOR_ARGS     more flags for simulator.js, e.g. "--behaviour FILE"
 set -euo pipefail
 
@@ -26,7 +26,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CLUSTER_NODES="${CLUSTER_NODES:-1}"
 CLUSTER_WAIT_SECONDS="${CLUSTER_WAIT_SECONDS:-90}"
 CLUSTER_FLAGGER_LOG_LEVEL="${CLUSTER_FLAGGER_LOG_LEVEL:-info}"
-CLUSTER_SCRAPE_INTERVAL="${CLUSTER_SCRAPE_INTERVAL:-2s}"
+CLUSTER_SCRAPE_INTERVAL="${CLUSTER_SCRAPE_INTERVAL:-1s}"
 CLUSTER_SIMULATOR_ARGS="${CLUSTER_SIMULATOR_ARGS:-}"
 
 say() { echo "cluster:up: $*"; }
@@ -240,6 +240,11 @@ metadata:
     kubernetes.io/os: linux
     kubernetes.io/arch: amd64
     type: kwok
+# kwok's node-initialize stage keeps what the Node declares; without ephemeral-storage a node
+# offers none, and every pod that requests some (the program's all do) stays Pending.
+status:
+  allocatable: {cpu: "32", memory: 256Gi, ephemeral-storage: 1Ti, pods: "110"}
+  capacity: {cpu: "32", memory: 256Gi, ephemeral-storage: 1Ti, pods: "110"}
 EOF
 done
 kc apply -f "$nodes_yaml" >/dev/null
@@ -295,7 +300,7 @@ if [ -f "$simulator_js" ]; then
   # per service and version with PUT $CLUSTER_SIMULATOR_URL/behaviour (see simulator.js --help).
   # shellcheck disable=SC2086
   start simulator node "$simulator_js" \
-    --kubeconfig "$KUBECONFIG_ADMIN" --listen "127.0.0.1:$SIMULATOR_PORT" $CLUSTER_SIMULATOR_ARGS
+    --kubeconfig "$KUBECONFIG_ADMIN" --listen "127.0.0.1:$SIMULATOR_PORT" --interval 1s $CLUSTER_SIMULATOR_ARGS
 fi
 
 # --- wait for the rest ----------------------------------------------------------------------
