@@ -191,8 +191,15 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         // What Flagger shows after the rollback: the re-applied spec is the one it last promoted, so
         // it starts no new analysis; the canary Deployment stays scaled to zero and the Canary stays
         // Failed (flagger_canary_status 2) until the next release.
-        const canary = get("canary", "checkout");
-        expect(canary.status.lastAppliedSpec, JSON.stringify(canary.status)).to.equal(canary.status.lastPromotedSpec);
+        const canary = await waitFor(
+            "Flagger to see the re-applied spec",
+            90_000,
+            () => {
+                const c = get("canary", "checkout");
+                return c?.status?.lastAppliedSpec !== undefined && c.status.lastAppliedSpec === c.status.lastPromotedSpec ? c : undefined;
+            },
+            () => JSON.stringify(get("canary", "checkout")?.status),
+        );
         expect(canary.status.phase).to.equal("Failed");
         expect(get("deployment", "checkout").spec.replicas).to.equal(0);
         expect(get("deployment", "checkout-primary").status.availableReplicas).to.be.at.least(1);
