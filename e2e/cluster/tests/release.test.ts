@@ -204,4 +204,17 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         expect(get("deployment", "checkout").spec.replicas).to.equal(0);
         expect(get("deployment", "checkout-primary").status.availableReplicas).to.be.at.least(1);
     });
+
+    it("7a. releasectl rollback --to across an expand migration, then pulumi up: the primary serves the older version and no migration runs", async () => {
+        const run = ws.releasectl(["rollback", "checkout", "--to", "2.4.1"]);
+        expect(run.code, run.output).to.equal(0);
+        ws.commit("rollback checkout to 2.4.1");
+        const up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.equal(0);
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("2.4.1");
+        await waitFor("checkout-primary to run 2.4.1", 180_000, () => imageVersion(get("deployment", "checkout-primary")) === "2.4.1", () => JSON.stringify(get("canary", "checkout")?.status));
+        await waitFor("Canary checkout Succeeded", 120_000, () => get("canary", "checkout")?.status?.phase === "Succeeded", () => JSON.stringify(get("canary", "checkout")?.status));
+        // A rollback release declares no migration Job: the newer (expanded) schema stays.
+        expect(list("job").map((j) => j.metadata.name).filter((n: string) => n.startsWith("checkout-migrate-"))).to.deep.equal([]);
+    });
 });
