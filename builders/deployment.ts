@@ -59,7 +59,12 @@ export function buildDeployment(s: ServiceConfig, environment: string): Manifest
             template: {
                 metadata: {
                     labels,
-                    annotations: { [ANNOTATIONS.version]: s.version },
+                    // A rollback release marks its pods: re-applying exactly the spec Flagger last
+                    // promoted is "a manual rollback" to Flagger, which then starts no analysis and
+                    // leaves the Canary Failed (so the CanaryFailed alert keeps firing and status
+                    // says FAILED while the previous version serves). With the mark the rollback is a
+                    // new revision that Flagger promotes at once (skipAnalysis) and reports Succeeded.
+                    annotations: { [ANNOTATIONS.version]: s.version, ...(s.rollback ? { [ANNOTATIONS.rollback]: "true" } : {}) },
                 },
                 spec: {
                     automountServiceAccountToken: false,

@@ -63,6 +63,19 @@ describe("buildDeployment", () => {
         expect([a[ANNOTATIONS.previousVersion], a[ANNOTATIONS.rollback], a[ANNOTATIONS.environment]]).to.deep.equal(["1.4.1", "true", "production"]);
     });
 
+    it("gives a rollback release a pod template of its own, so Flagger (which hashes the template) promotes it instead of ignoring a manual rollback", () => {
+        // Flagger skips a target whose template hashes to the last promoted one ("manual rollback")
+        // and leaves the Canary Failed; the cluster suite shows the promotion for real.
+        const released = deployment(serviceConfig({ version: "2.5.0", previousVersion: "2.4.1" })).spec.template;
+        const again = deployment(serviceConfig({ version: "2.5.0", previousVersion: "2.4.1" })).spec.template;
+        const rolledBack = deployment(serviceConfig({ version: "2.5.0", previousVersion: "2.6.0", rollback: true })).spec.template;
+        expect(JSON.stringify(again)).to.equal(JSON.stringify(released));
+        expect(JSON.stringify(rolledBack)).to.not.equal(JSON.stringify(released));
+        // Only the mark differs: the pods run the same image and spec.
+        expect(rolledBack.spec).to.deep.equal(released.spec);
+        expect(rolledBack.metadata.labels).to.deep.equal(released.metadata.labels);
+    });
+
     it("records the migration phase and downgrade command", () => {
         const a = deployment(serviceWithMigration()).metadata.annotations;
         expect(a[ANNOTATIONS.migrationPhase]).to.equal("expand");

@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as http from "http";
+import * as fs from "fs";
 import { AddressInfo } from "net";
 import * as path from "path";
 
@@ -57,10 +58,10 @@ export function imageVersion(deployment: any): string | undefined {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every second until it returns a value other than undefined/false, or fails naming `what`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined | false, describe?: () => string): Promise<T> {
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined | false | Promise<T | undefined | false>, describe?: () => string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const value = check();
+        const value = await check();
         if (value !== undefined && value !== false) return value as T;
         if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${describe ? `: ${describe()}` : ""}`);
         await sleep(1000);
@@ -117,3 +118,35 @@ export class Webhook {
 
 export const KWOK_FAIL_MARKER = "releasectl-test-fail";
 export const REPO_ROOT = path.join(__dirname, "..", "..", "..");
+
+/**
+ * Loads the PrometheusRules the program created, as the API server stores them, into the
+ * cluster's Prometheus (no prometheus-operator runs here: up.sh points Prometheus at
+ * $CLUSTER_DIR/prometheus/rules/*.yaml), and reloads it. JSON is YAML, so the groups are written as
+ * the operator would hand them over. Returns the alert names loaded.
+ */
+export async function loadAlertRules(namespace = NS): Promise<string[]> {
+    if (!process.env.CLUSTER_DIR) throw new Error("CLUSTER_DIR is not set: run through npm run test:cluster or cluster:exec");
+    const dir = path.join(process.env.CLUSTER_DIR, "prometheus", "rules");
+    fs.mkdirSync(dir, { recursive: true });
+    const groups = list("prometheusrule", namespace).flatMap((r) =>
+        (r.spec?.groups ?? []).map((g: { name: string }) => ({ ...g, name: `${r.metadata.namespace}/${r.metadata.name}/${g.name}` })),
+    );
+    const file = path.join(dir, `${namespace}.yaml`);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ groups }));
+    fs.renameSync(`${file}.tmp`, file);
+    const response = await fetch(`${PROMETHEUS}/-/reload`, { method: "POST" });
+    if (!response.ok) throw new Error(`POST /-/reload: ${response.status} ${await response.text()}`);
+    const loaded = await fetch(`${PROMETHEUS}/api/v1/rules?type=alert`);
+    const body = (await loaded.json()) as { data: { groups: { file: string; rules: { name: string }[] }[] } };
+    const names = body.data.groups.filter((g) => g.file === file).flatMap((g) => g.rules.map((r) => r.name));
+    if (names.length === 0) throw new Error(`Prometheus loaded no alert rule from ${file}`);
+    return names;
+}
+
+/** The firing alerts of that name, as Prometheus' ALERTS series shows them, with their labels. */
+export async function firing(alertname: string): Promise<Record<string, string>[]> {
+    const response = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(`ALERTS{alertname="${alertname}",alertstate="firing"}`)}`);
+    const body = (await response.json()) as { data: { result: { metric: Record<string, string> }[] } };
+    return body.data.result.map((r) => r.metric);
+}

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import { requireEngine, Workspace } from "../../tests/workspace";
-import { condition, CONTEXT, get, imageVersion, KWOK_FAIL_MARKER, kubectl, list, NS, requireCluster, setBehaviour, SIMULATOR, Webhook, waitFor } from "./cluster";
+import { condition, CONTEXT, get, imageVersion, firing, KWOK_FAIL_MARKER, kubectl, list, loadAlertRules, NS, query, requireCluster, setBehaviour, SIMULATOR, Webhook, waitFor } from "./cluster";
 
 /**
  * The release loop on a real control plane (etcd, kube-apiserver, controller-manager, scheduler,
@@ -64,6 +64,22 @@ function stackText(): string {
 ${service("checkout", "2.4.1", "2.4.0", 8080, CHECKOUT_MIGRATION)}${service("storefront", "1.12.0", "1.11.3", 3000, "")}`;
 }
 
+/** The Kubernetes objects a `pulumi stack export --show-secrets` says were sent: each resource's inputs, secrets decoded. */
+function sentObjects(deployment: any): any[] {
+    const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+    const decode = (v: any): any => {
+        if (Array.isArray(v)) return v.map(decode);
+        if (v !== null && typeof v === "object") {
+            if (SECRET_SIG in v) return decode(JSON.parse(v.plaintext));
+            return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith("__")).map(([k, x]) => [k, decode(x)]));
+        }
+        return v;
+    };
+    return (deployment.deployment?.resources ?? [])
+        .filter((r: any) => /^kubernetes:/.test(r.type) && r.custom && r.type !== "pulumi:providers:kubernetes" && r.inputs?.kind)
+        .map((r: any) => decode(r.inputs));
+}
+
 describe("releases on a real Kubernetes control plane with real Flagger", function () {
     this.timeout(15 * 60 * 1000);
     let ws: Workspace;
@@ -91,6 +107,10 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
 
     const tail = (output: string) => output.split("\n").slice(-40).join("\n");
 
+    /** Follows the Canary once a second until its phase is one of `phases`. */
+    const phase = (name: string, phases: string[], timeoutMs = 240_000) =>
+        waitFor(`Canary ${name} ${phases.join(" or ")}`, timeoutMs, () => (phases.includes(get("canary", name)?.status?.phase) ? get("canary", name) : undefined), () => JSON.stringify(get("canary", name)?.status));
+
     it("1. pulumi up creates every object, runs the migration before the Deployment, and Flagger initializes each Canary", async () => {
         const up = ws.pulumi(["up", "--yes", "--skip-preview"]);
         expect(up.code, tail(up.output)).to.equal(0);
@@ -114,6 +134,17 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         for (const kind of ["metrictemplate", "alertprovider", "prometheusrule", "horizontalpodautoscaler", "poddisruptionbudget"]) {
             expect(list(kind).length, kind).to.be.greaterThan(0);
         }
+
+        // Strict field validation: every object exactly as pulumi sent it (the inputs in its state)
+        // passes the API server's strict validation, the CRDs' structural schemas included, so no
+        // field was dropped as unknown or duplicated.
+        const exported = ws.pulumi(["stack", "export", "--show-secrets"]);
+        expect(exported.code, exported.output).to.equal(0);
+        const objects = sentObjects(JSON.parse(exported.output.slice(exported.output.indexOf("{"))));
+        expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "Canary", "Job", "MetricTemplate", "AlertProvider", "PrometheusRule", "Secret"]);
+        const validated = kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager", "strict-check", "--dry-run=server", "--validate=strict", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
+        expect(validated.code, validated.stderr).to.equal(0);
+        expect(validated.stderr, "the API server warned about a field").to.equal("");
     });
 
     it("2. a failing migration stops pulumi up, and the Deployment and its primary keep the old version", async () => {
@@ -170,10 +201,13 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
 
     it("4. ship of a bad version: Flagger fails the analysis, ship rolls the configuration back and the previous version serves", async () => {
         await setBehaviour({ checkout: { "2.6.0": { errorRate: 0.2, latencyMs: 40 } } });
+        expect(await loadAlertRules()).to.include.members(["HighErrorRate", "CanaryFailed"]);
         const started = Date.now();
         let firstFailedCheck: number | undefined;
-        const watch = setInterval(() => {
+        let canaryFailedFired = false;
+        const watch = setInterval(async () => {
             if (firstFailedCheck === undefined && (get("canary", "checkout")?.status?.failedChecks ?? 0) > 0) firstFailedCheck = Date.now();
+            if (!canaryFailedFired && (await firing("CanaryFailed").catch(() => [])).some((a) => a.service === "checkout")) canaryFailedFired = true;
         }, 1000);
         const run = await ship(["checkout", "2.6.0", "--monitor", "20s", "--interval", "2s"]).finally(() => clearInterval(watch));
         const restored = Date.now();
@@ -188,21 +222,99 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         const line = `rollback: ${((restored - first) / 1000).toFixed(1)} s from the first failed check to ship's exit with the previous version serving (ship ran ${((restored - started) / 1000).toFixed(1)} s)`;
         console.log(`      ${line}`);
         if (process.env.CLUSTER_TIMINGS_FILE) fs.appendFileSync(process.env.CLUSTER_TIMINGS_FILE, `${JSON.stringify({ scenario: "bad release", firstFailedCheckToRestoredSeconds: (restored - first) / 1000, shipSeconds: (restored - started) / 1000 })}\n`);
-        // What Flagger shows after the rollback: the re-applied spec is the one it last promoted, so
-        // it starts no new analysis; the canary Deployment stays scaled to zero and the Canary stays
-        // Failed (flagger_canary_status 2) until the next release.
-        const canary = await waitFor(
-            "Flagger to see the re-applied spec",
-            90_000,
-            () => {
-                const c = get("canary", "checkout");
-                return c?.status?.lastAppliedSpec !== undefined && c.status.lastAppliedSpec === c.status.lastPromotedSpec ? c : undefined;
-            },
-            () => JSON.stringify(get("canary", "checkout")?.status),
-        );
-        expect(canary.status.phase).to.equal("Failed");
-        expect(get("deployment", "checkout").spec.replicas).to.equal(0);
+        // After the rollback: the rollback release is a new revision to Flagger (its pods carry the
+        // rollback mark), so Flagger promotes it without analysis and the Canary ends Succeeded:
+        // Prometheus shows flagger_canary_status back at 1 and the CanaryFailed alert, which fired
+        // while the bad release was rolled back, resolves.
+        await phase("checkout", ["Succeeded"], 180_000);
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("2.5.0");
         expect(get("deployment", "checkout-primary").status.availableReplicas).to.be.at.least(1);
+        expect(canaryFailedFired, "CanaryFailed never fired in Prometheus while Flagger rolled 2.6.0 back").to.equal(true);
+        await waitFor("flagger_canary_status 1 in Prometheus", 60_000, async () => (await query(`flagger_canary_status{name="checkout",namespace="${NS}"}`)) === 1);
+        await waitFor("CanaryFailed to resolve", 60_000, async () => (await firing("CanaryFailed")).every((a) => a.service !== "checkout"));
+    });
+
+    it("5. ship of a version that passes the canary but breaches the alert thresholds in the monitor window is rolled back", async () => {
+        await setBehaviour({ checkout: { "2.7.0": { errorRate: 0, latencyMs: 40 } } });
+        // Healthy through the analysis; once Flagger has promoted it, 2.7.0 starts failing 30 % of
+        // its requests, as a release whose fault only shows under full traffic does.
+        let promotedAt: number | undefined;
+        let breachSeen: number | undefined;
+        let rulesLoaded: Promise<string[]> | undefined;
+        let highErrorRateFired = false;
+        const watch = setInterval(async () => {
+            if (promotedAt === undefined && get("canary", "checkout")?.status?.phase === "Succeeded" && imageVersion(get("deployment", "checkout-primary")) === "2.7.0") {
+                promotedAt = Date.now();
+                // The rules of the release being monitored, so Prometheus' own alerting runs beside ship's monitor.
+                rulesLoaded = loadAlertRules();
+                await setBehaviour({ checkout: { "2.7.0": { errorRate: 0.3, latencyMs: 40 } } });
+            }
+            if (promotedAt !== undefined && breachSeen === undefined) {
+                const rate = await query(`sum(rate(http_requests_total{namespace="${NS}",pod=~"checkout-.*",code=~"5.."}[30s])) / sum(rate(http_requests_total{namespace="${NS}",pod=~"checkout-.*"}[30s]))`).catch(() => undefined);
+                if (rate !== undefined && rate > 0.01) breachSeen = Date.now();
+            }
+            if (promotedAt !== undefined && !highErrorRateFired) {
+                highErrorRateFired = (await firing("HighErrorRate").catch(() => [])).some((a) => a.service === "checkout");
+            }
+        }, 1000);
+        const run = await ship(["checkout", "2.7.0", "--monitor", "90s", "--monitor-interval", "2s", "--interval", "2s"]).finally(() => clearInterval(watch));
+        const restored = Date.now();
+        expect(run.code, tail(run.output)).to.equal(1);
+        expect(promotedAt, "Flagger never promoted 2.7.0: the failure must come from the monitor step, not the canary").to.not.equal(undefined);
+        expect(await rulesLoaded).to.include("HighErrorRate");
+        expect(highErrorRateFired, "the program's HighErrorRate alert never fired in Prometheus while ship's monitor saw a breach").to.equal(true);
+        const text = fs.readFileSync(ws.stackFile, "utf8");
+        expect(text).to.match(/version: 2\.5\.0\n(?:.*\n)*?\s+rollback: true/);
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("2.5.0");
+        // The rollback release skips the analysis: Flagger promotes 2.5.0 straight back.
+        await waitFor("checkout-primary to run 2.5.0", 180_000, () => imageVersion(get("deployment", "checkout-primary")) === "2.5.0", () => JSON.stringify(get("canary", "checkout")?.status));
+        await phase("checkout", ["Succeeded"]);
+        const serving = Date.now();
+        expect(hook.texts().some((t) => /roll/i.test(t) && t.includes("2.7.0")), hook.texts().join("\n")).to.equal(true);
+        if (breachSeen !== undefined) {
+            const line = `monitor rollback: ${((serving - breachSeen) / 1000).toFixed(1)} s from Prometheus first showing the breach to 2.5.0 serving again (ship exited after ${((restored - breachSeen) / 1000).toFixed(1)} s)`;
+            console.log(`      ${line}`);
+            if (process.env.CLUSTER_TIMINGS_FILE) fs.appendFileSync(process.env.CLUSTER_TIMINGS_FILE, `${JSON.stringify({ scenario: "monitor breach", breachToServingSeconds: (serving - breachSeen) / 1000, breachToShipExitSeconds: (restored - breachSeen) / 1000 })}\n`);
+        }
+        await setBehaviour({});
+    });
+
+    it("6. status --watch follows a real canary to Succeeded, and to Failed, where --revert-on-failure reverts the stack file", async () => {
+        // A good release, applied by hand (pulumi up), followed by status --watch.
+        let run = ws.releasectl(["prepare", "checkout", "2.8.0"]);
+        expect(run.code, run.output).to.equal(0);
+        ws.commit("release checkout 2.8.0");
+        let up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.equal(0);
+        const good = ws.releasectl(["status", "checkout", "--watch", "--interval", "2s", "--timeout", "5m"]);
+        expect(good.code, good.output).to.equal(0);
+        expect(get("canary", "checkout").status.phase).to.equal("Succeeded");
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("2.8.0");
+
+        // A bad one: Flagger fails the analysis and rolls back; status --watch --revert-on-failure
+        // sees it and rolls the stack file back to what the cluster serves.
+        await setBehaviour({ checkout: { "2.9.0": { errorRate: 0.25, latencyMs: 40 } } });
+        run = ws.releasectl(["prepare", "checkout", "2.9.0"]);
+        expect(run.code, run.output).to.equal(0);
+        ws.commit("release checkout 2.9.0");
+        up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.equal(0);
+        const before = fs.readFileSync(ws.stackFile, "utf8");
+        const bad = ws.releasectl(["status", "checkout", "--watch", "--interval", "2s", "--timeout", "5m", "--revert-on-failure"]);
+        expect(bad.code, bad.output).to.equal(1);
+        const canary = get("canary", "checkout");
+        expect(canary.status.phase).to.equal("Failed");
+        expect(imageVersion(get("deployment", "checkout-primary")), "Flagger rolled back: the primary still serves 2.8.0").to.equal("2.8.0");
+        const after = fs.readFileSync(ws.stackFile, "utf8");
+        expect(after).to.not.equal(before);
+        expect(after).to.match(/version: 2\.8\.0\n(?:.*\n)*?\s+rollback: true/);
+        // The reverted file, applied: the Deployment runs 2.8.0 again and no analysis starts.
+        ws.commit("rollback checkout to 2.8.0");
+        up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.equal(0);
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("2.8.0");
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("2.8.0");
+        await setBehaviour({});
     });
 
     it("7a. releasectl rollback --to across an expand migration, then pulumi up: the primary serves the older version and no migration runs", async () => {
@@ -216,5 +328,35 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         await waitFor("Canary checkout Succeeded", 120_000, () => get("canary", "checkout")?.status?.phase === "Succeeded", () => JSON.stringify(get("canary", "checkout")?.status));
         // A rollback release declares no migration Job: the newer (expanded) schema stays.
         expect(list("job").map((j) => j.metadata.name).filter((n: string) => n.startsWith("checkout-migrate-"))).to.deep.equal([]);
+    });
+
+    it("7b. releasectl rollback across a contract migration without a downgrade is refused before anything changes", async () => {
+        // Release 3.0.0 with a contract migration (it drops what 2.x reads) and no downgradeCommand.
+        let run = ws.releasectl(["prepare", "checkout", "3.0.0"]);
+        expect(run.code, run.output).to.equal(0);
+        ws.edit("        phase: expand\n", "        phase: contract\n");
+        ws.edit('        downgradeCommand: ["/app/migrate", "down"]\n', "");
+        ws.commit("release checkout 3.0.0: drop orders.legacy_total");
+        const up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.equal(0);
+        expect(condition(get("job", "checkout-migrate-3-0-0"), "Complete")).to.equal("True");
+        await phase("checkout", ["Succeeded"]);
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.0");
+
+        const file = fs.readFileSync(ws.stackFile);
+        const head = ws.git(["rev-parse", "HEAD"]);
+        const jobs = list("job").map((j) => j.metadata.name).sort();
+        for (const args of [["rollback", "checkout", "--to", "2.4.1"], ["rollback", "checkout"]]) {
+            run = ws.releasectl(args);
+            expect(run.code, `releasectl ${args.join(" ")}: ${run.output}`).to.equal(2);
+            expect(fs.readFileSync(ws.stackFile).equals(file), "the stack file changed").to.equal(true);
+        }
+        expect(ws.git(["rev-parse", "HEAD"])).to.equal(head);
+        expect(ws.git(["status", "--porcelain"])).to.equal("");
+        // Nothing reached the cluster: same Jobs, the primary and the Canary as they were.
+        expect(list("job").map((j) => j.metadata.name).sort()).to.deep.equal(jobs);
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("3.0.0");
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.0");
+        expect(get("canary", "checkout").status.phase).to.equal("Succeeded");
     });
 });
