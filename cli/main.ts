@@ -30,6 +30,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     tag: { summary: "create the annotated release tag v<version> on HEAD (never pushes)", load: () => require("./commands/tag").tag },
     prepare: { summary: "write a service's next version into the stack file (previousVersion recorded, atomic, locked)", load: () => require("./commands/prepare").prepare },
     rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
+    changelog: { summary: "the release notes of a service's version, from its commits (what prepare writes into the changelog)", load: () => require("./commands/changelog").changelog },
     history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
     diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
     status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },

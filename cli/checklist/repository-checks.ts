@@ -31,6 +31,8 @@ export interface RepositoryInput {
     readonly settings: Settings;
     /** `RELEASECTL_BRANCH`, for CI checkouts with a detached HEAD. */
     readonly branchOverride?: string;
+    /** The changelog (repository-changelog-entry's changelogFile), relative to the project directory. */
+    readonly changelogFile?: string;
 }
 
 export interface RepositoryCheck {
@@ -91,16 +93,17 @@ export const repositoryBranchAllowed: RepositoryCheck = {
 
 export const repositoryWorkingTreeClean: RepositoryCheck = {
     name: "repository-working-tree-clean",
-    description: "The working tree has no uncommitted changes apart from the stack file being released, so what is released is what the repository records.",
+    description: "The working tree has no uncommitted changes apart from the stack file being released (and the changelog entry prepare wrote), so what is released is what the repository records.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: "Commit or stash the listed changes (the stack file releasectl prepare edited may stay uncommitted until the release commit).",
+    remediationSteps: "Commit or stash the listed changes (the stack file and the changelog releasectl prepare edited may stay uncommitted until the release commit).",
     settings: [],
     needsGit: true,
     evaluate(input, state) {
         if (!state) return notApplicable("no repository");
         const stackFile = path.relative(state.root, input.stackFile).split(path.sep).join("/");
-        const dirty = state.changed.filter((p) => p !== stackFile);
+        const changelog = input.changelogFile === undefined ? undefined : path.relative(state.root, path.resolve(input.projectDir, input.changelogFile)).split(path.sep).join("/");
+        const dirty = state.changed.filter((p) => p !== stackFile && p !== changelog);
         if (dirty.length === 0) return checked([]);
         const shown = dirty.slice(0, 5).join(", ") + (dirty.length > 5 ? ` and ${dirty.length - 5} more` : "");
         return checked([

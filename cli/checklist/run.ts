@@ -74,7 +74,11 @@ export function runChecklist(input: ChecklistInput): ChecklistReport {
                 outcomes.set(check.name, { ...meta, enforcementLevel: level, state: "not applicable", detail: disabledDetail(input.config), findings: [] });
                 continue;
             }
-            const result = runRepositoryCheck(check, { ...input.repository, settings: input.config.settingsOf(check.name) });
+            const result = runRepositoryCheck(check, {
+                ...input.repository,
+                settings: input.config.settingsOf(check.name),
+                changelogFile: input.config.settingsOf("repository-changelog-entry").changelogFile,
+            });
             outcomes.set(check.name, { ...meta, ...fold(level, result, () => undefined) });
         }
     }

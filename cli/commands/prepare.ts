@@ -18,8 +18,9 @@ import { readService, removeServiceKey, ServiceLocation, setServiceKey } from ".
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
+import { preparedEntry, writePreparedEntry } from "../changelog/prepare-entry";
 
-const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META]";
+const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
 
 /**
  * The new stack file text: `version` set, `previousVersion` recording the version it replaces,
@@ -48,6 +49,9 @@ export function prepareEdit(text: string, loc: ServiceLocation, version: string,
     out = removeServiceKey(out, loc, "rollback", false);
     // once a version replaces it, the first release is history
     out = removeServiceKey(out, loc, "firstRelease", false);
+    // a re-release reason speaks for one version only
+    const rerelease = service.rerelease as { version?: unknown } | undefined;
+    if (rerelease !== undefined && rerelease !== null && String(rerelease.version) !== version) out = removeServiceKey(out, loc, "rerelease", false);
     return { text: out, from };
 }
 
@@ -84,6 +88,15 @@ bytes change: comments, key order, quoting and secure: values stay byte for byte
                before their release: 2.5.0-rc.1 < 2.5.0) is refused: going back is a rollback,
                releasectl rollback <service> --to <version>
 
+The changelog entry of the release is written too, into the file the checklist's
+repository-changelog-entry reads (changelogFile, default CHANGELOG.md; --policy-pack-config F
+names the pack config that sets it): "## <service> <version> (<date>)" with the commits that
+decided the version (as auto counts them), breaking changes first, then features, bug fixes and
+other changes, linked to the commits when the remote is on GitHub or GitLab (releasectl
+changelog <service> prints it). It goes before the newest release heading; every other byte of
+the file stays. A file that has an entry for the version already is left as it is, so running
+prepare twice writes it once. --no-changelog skips it.
+
 The result is validated like releasectl render validates the stack (nothing is written when it
 is invalid). The write is atomic (a temporary file renamed over the stack file) and holds
 Pulumi.<stack>.yaml.lock, so two prepare runs at once cannot lose an update.
@@ -92,6 +105,9 @@ Options:
   --stack NAME          stack (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
   --dry-run             print the change as a diff, write nothing
   --lock-timeout D      how long to wait for another run's lock (default 10s)
+  --no-changelog        do not write the changelog entry
+  --policy-pack-config F
+                        the pack config whose changelogFile names the changelog
   --cwd DIR             project directory (default: the nearest folder holding Pulumi.yaml)
   --debug               show stack traces on errors
 
@@ -103,7 +119,14 @@ Examples:
         const { values, positionals } = parseCommandArgs(
             "prepare",
             ctx.argv,
-            { ...VERSION_OPTIONS, stack: { type: "string" }, "dry-run": { type: "boolean" }, "lock-timeout": { type: "string" } },
+            {
+                ...VERSION_OPTIONS,
+                stack: { type: "string" },
+                "dry-run": { type: "boolean" },
+                "lock-timeout": { type: "string" },
+                "no-changelog": { type: "boolean" },
+                "policy-pack-config": { type: "string" },
+            },
             { min: 2, max: 2, usage: USAGE },
         );
         if (values.help) {
@@ -123,10 +146,16 @@ Examples:
             return result;
         };
 
+        const entry = values["no-changelog"]
+            ? undefined
+            : preparedEntry(ctx, { dir, stack, config, service: serviceName, version, policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) });
+
         if (values["dry-run"]) {
             const before = readStackText(file);
             const { text, from } = edit(before);
             ctx.stdout.write(filePatch(shown, before, text));
+            if (entry?.kind === "entry") ctx.stdout.write(entry.dryRun());
+            else if (entry?.kind === "skipped") ctx.stdout.write(`${entry.why}\n`);
             ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);
             return 0;
         }
@@ -145,9 +174,11 @@ Examples:
             migration?.phase === "contract"
                 ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
                 : "";
+        const written = entry === undefined ? undefined : await writePreparedEntry(entry);
+        const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
         ctx.stdout.write(
-            `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${note}` +
-                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${shown}; releasectl tag ${version}; pulumi up --stack ${stack}\n`,
+            `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +
+                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${commitPaths}; releasectl tag ${version}; pulumi up --stack ${stack}\n`,
         );
         return 0;
     },

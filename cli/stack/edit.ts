@@ -165,9 +165,14 @@ export function removeServiceKey(text: string, loc: ServiceLocation, key: string
     const keyNode = pair.key;
     const value = pair.value;
     const start = lineStart(text, keyNode.range![0]);
-    const aloneOnLine = !map.flow && text.slice(start, keyNode.range![0]).trim() === "" && isScalar(value) && value.range !== undefined;
+    const blockMap = isMap(value) && !value.flow && value.range !== undefined && value.range !== null;
+    const aloneOnLine = !map.flow && text.slice(start, keyNode.range![0]).trim() === "" && ((isScalar(value) && value.range !== undefined) || blockMap);
     if (!aloneOnLine) return setServiceKey(text, loc, key, fallback);
-    const end = afterLineEnd(text, Math.max((value as Scalar).range![2] - 1, (value as Scalar).range![1]));
+    // a block map (rerelease: with its keys on the lines below) goes with all of its lines
+    const valueEnd = blockMap ? (value as YAMLMap).range![1] : 0;
+    const end = blockMap
+        ? text[valueEnd - 1] === "\n" ? valueEnd : afterLineEnd(text, valueEnd)
+        : afterLineEnd(text, Math.max((value as Scalar).range![2] - 1, (value as Scalar).range![1]));
     const expected = { ...(map.toJSON() as Record<string, unknown>) };
     delete expected[key];
     return verify(text, splice(text, start, end, ""), loc, expected, key);
