@@ -95,9 +95,13 @@ export interface LogCommit {
     readonly message: string;
 }
 
-/** Commits of a revision range (`git log` arguments such as `v1.2.0..HEAD`), newest first. */
-export function logCommits(dir: string, revisions: readonly string[], env?: NodeJS.ProcessEnv): LogCommit[] {
-    const out = git(dir, ["log", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%B", ...revisions, "--"], { env });
+/**
+ * Commits of a revision range (`git log` arguments such as `v1.2.0..HEAD`), newest first; with
+ * `paths`, only those that change them (pathspecs from the repository's top).
+ */
+export function logCommits(dir: string, revisions: readonly string[], env?: NodeJS.ProcessEnv, paths: readonly string[] = []): LogCommit[] {
+    const pathspecs = paths.map((p) => `:(top)${p}`);
+    const out = git(dir, ["log", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%B", ...revisions, "--", ...pathspecs], { env });
     return out
         .split("\x1e")
         .filter((r) => r !== "")

@@ -44,6 +44,9 @@ const SERVICE_KEYS = [
     "previousVersion",
     "rollback",
     "firstRelease",
+    "rerelease",
+    "commits",
+    "tagPrefix",
     "namespace",
     "port",
     "probes",
@@ -193,8 +196,22 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
         }
     } else {
         for (const name of Object.keys(rawServices).sort()) {
-            const service = parseService(r, name, rawServices[name], `${k("services")}.${name}`, namespace, notifications);
+            const service = parseService(r, name, rawServices[name], `${k("services")}.${name}`, namespace, notifications, Object.keys(rawServices).length);
             if (service) services.push(service);
+        }
+        // Two services of one repository on one tag line would take each other's versions.
+        const lines = new Map<string, string>();
+        for (const service of services) {
+            const key = `${service.commits.repository ?? ""}\0${service.releaseTagPrefix}`;
+            const other = lines.get(key);
+            if (other !== undefined) {
+                r.fail(
+                    `${k("services")}.${service.name}.tagPrefix`,
+                    `is ${other}'s too: two services of one repository would read each other's release tags as their own versions; give each its own, e.g. tagPrefix: ${service.name}-v`,
+                    service.releaseTagPrefix,
+                );
+            }
+            lines.set(key, service.name);
         }
     }
 
@@ -220,6 +237,7 @@ function parseService(
     at: string,
     stackNamespace: string,
     notifications: Record<string, NotificationConfig>,
+    serviceCount: number,
 ): ServiceConfig | undefined {
     if (!SERVICE_NAME.test(name)) {
         r.fail(at, "is not a valid service name: lowercase letters, digits and -, starting with a letter, at most 40 characters");
@@ -244,6 +262,12 @@ function parseService(
     if (firstRelease && previousVersion !== undefined) {
         r.fail(`${at}.firstRelease`, `is not allowed with previousVersion (${previousVersion}): a first release replaces no version; remove one of them`, true);
     }
+    const commits = parseCommits(r, s.commits, `${at}.commits`);
+    const tagPrefix = r.string(s.tagPrefix, `${at}.tagPrefix`, {
+        pattern: TAG_PREFIX,
+        allowed: `a git tag name start without spaces or ~^:?*[\\ (the tag is <tagPrefix><version>), e.g. ${name}-v, ${name}@ or v; "" for tags such as 1.2.3`,
+    });
+    const releaseTagPrefix = tagPrefix ?? (serviceCount > 1 && commits.repository === undefined ? `${name}-v` : "v");
     const namespace =
         r.string(s.namespace, `${at}.namespace`, {
             pattern: NAMESPACE,
@@ -304,6 +328,7 @@ function parseService(
     const evidence = Object.fromEntries(
         EVIDENCE_KEYS.map((key) => [key, emptyToUndefined(r.string(e[key], `${at}.evidence.${key}`))]).filter(([, v]) => v !== undefined),
     );
+    const rerelease = parseRerelease(r, s.rerelease, `${at}.rerelease`);
 
     return {
         name,
@@ -313,6 +338,9 @@ function parseService(
         previousVersion,
         rollback: r.boolean(s.rollback, `${at}.rollback`, false),
         firstRelease,
+        commits,
+        tagPrefix,
+        releaseTagPrefix,
         port,
         probes,
         resources,
@@ -326,7 +354,56 @@ function parseService(
         alerts,
         notification: notification ?? "",
         evidence,
+        rerelease,
     };
+}
+
+/**
+ * `rerelease: {version, reason}`: why a version that was rolled back may be released again
+ * (the checklist's repository-version-not-rolled-back). Bound to one version, so a reason
+ * written for an earlier re-release never speaks for a later one.
+ */
+function parseRerelease(r: Reader, raw: unknown, at: string): ServiceConfig["rerelease"] {
+    if (raw === undefined || raw === null) return undefined;
+    const m = r.map(raw, at, ["version", "reason"]);
+    if (!m) return undefined;
+    const version = r.requiredString(typeof m.version === "number" ? String(m.version) : m.version, `${at}.version`, {
+        check: isSemVer,
+        allowed: "the SemVer version released again after its rollback, e.g. 2.5.0",
+    });
+    const reason = r.requiredString(m.reason, `${at}.reason`, {
+        check: (v) => v.trim().split(/\s+/).length >= 3,
+        allowed: "a sentence saying why releasing this version again is safe now, e.g. \"the canary failed on a Prometheus outage, not on 2.5.0 (INC-231)\"",
+    });
+    return version === undefined || reason === undefined ? undefined : { version, reason: reason.trim() };
+}
+
+/** A tag prefix: what git allows in a tag name, and nothing that ends the name early. */
+const TAG_PREFIX = /^(?:[A-Za-z0-9][A-Za-z0-9._/@+-]*)?$/;
+/** A relative path inside the repository: no leading /, no .. segment, no git pathspec magic. */
+const COMMIT_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))(?!:)[^\0\n]+$/;
+
+function parseCommits(r: Reader, raw: unknown, at: string): ServiceConfig["commits"] {
+    if (raw === undefined || raw === null) return { paths: [] };
+    const c = r.map(raw, at, ["path", "repository"]);
+    if (!c) {
+        r.fail(at, "must be a map with path (the service's folder in this repository) and/or repository (the folder of its own repository), e.g. commits: {path: services/checkout}", raw);
+        return { paths: [] };
+    }
+    const repository = emptyToUndefined(r.string(c.repository, `${at}.repository`, { check: (v) => v.trim() !== "", allowed: "a folder holding the service's git repository, relative to the project, e.g. ../checkout" }));
+    const paths: string[] = [];
+    const pathRule = { pattern: COMMIT_PATH, allowed: "a path inside the repository, relative to the project (or to commits.repository), without .. or a leading /, e.g. services/checkout" };
+    if (Array.isArray(c.path)) {
+        if (c.path.length === 0) r.fail(`${at}.path`, "is an empty list: give at least one path, or remove path to count every commit", c.path);
+        c.path.forEach((p, i) => {
+            const v = r.requiredString(p, `${at}.path[${i}]`, pathRule);
+            if (v !== undefined) paths.push(v);
+        });
+    } else if (c.path !== undefined && c.path !== null) {
+        const v = r.requiredString(c.path, `${at}.path`, pathRule);
+        if (v !== undefined) paths.push(v);
+    }
+    return { repository, paths };
 }
 
 function parseResources(r: Reader, raw: unknown, at: string): ServiceConfig["resources"] {

@@ -178,6 +178,14 @@ export interface EvidenceConfig {
     readonly performanceReport?: string;
 }
 
+/** Where a service's commits live (its version line); see services.<name>.commits. */
+export interface CommitsConfig {
+    /** Another repository holding the service's code (a folder, relative to the project); undefined: this one. */
+    readonly repository?: string;
+    /** Paths whose changes are the service's (relative to the project, or to `repository`); empty: all. */
+    readonly paths: readonly string[];
+}
+
 export interface ServiceConfig {
     readonly name: string;
     readonly namespace: string;
@@ -190,6 +198,17 @@ export interface ServiceConfig {
     readonly rollback: boolean;
     /** The service's first release: there is no earlier version; rolling back removes the service. */
     readonly firstRelease: boolean;
+    /** Why a version that was rolled back is released again (the checklist asks in production). */
+    readonly rerelease?: { readonly version: string; readonly reason: string };
+    /** Where its commits live: the version line next, prepare auto, ship auto, tag and history read. */
+    readonly commits: CommitsConfig;
+    /**
+     * Release tags are `<tagPrefix><version>`. undefined: not set, so the default applies
+     * (`v`, or `<service>-v` in a stack of several services sharing a repository).
+     */
+    readonly tagPrefix?: string;
+    /** The prefix the service's next release tag gets (the set one or the default). */
+    readonly releaseTagPrefix: string;
     readonly port: number;
     readonly probes: ProbeConfig;
     readonly resources: ResourcesConfig;

@@ -4,14 +4,14 @@ import * as path from "path";
 import * as semver from "semver";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
-import { ServiceConfig } from "../../config/types";
+import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { parseDuration } from "../../config/duration";
 import { updateFileLocked } from "../stack/lock";
 import { readStackText } from "../stack/stack-text";
-import { chooseVersion } from "../versions/auto-version";
+import { serviceNextRequest } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack/config";
 import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack/edit";
@@ -136,7 +136,7 @@ Examples:
         const [serviceName, requested] = positionals;
         const timeoutMs = lockTimeout(values["lock-timeout"]);
         const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
-        const version = resolveVersion(requested, values, { dir, stack, service: findService(config, serviceName) }, ctx);
+        const version = resolveVersion(requested, values, { dir, stack, config, service: findService(config, serviceName) }, ctx);
         const file = stackFilePath(dir, stack);
         const shown = path.relative(ctx.cwd, file) || file;
         const loc: ServiceLocation = { project: projectName(dir), service: serviceName, file: shown };
@@ -178,7 +178,7 @@ Examples:
         const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
         ctx.stdout.write(
             `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +
-                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${commitPaths}; releasectl tag ${version}; pulumi up --stack ${stack}\n`,
+                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${commitPaths}; releasectl tag ${serviceName} ${version}; pulumi up --stack ${stack}\n`,
         );
         return 0;
     },
@@ -187,7 +187,7 @@ Examples:
 function resolveVersion(
     requested: string,
     values: Record<string, string | boolean | undefined>,
-    at: { dir: string; stack: string; service: ServiceConfig },
+    at: { dir: string; stack: string; config: ReleaseConfig; service: ServiceConfig },
     ctx: CommandContext,
 ): string {
     if (values["initial-version"] !== undefined) checkInitialVersion(values["initial-version"] as string);
@@ -210,12 +210,10 @@ function resolveVersion(
         });
         return requested;
     }
-    if (values.repo === undefined) {
-        // The project's own repository: without release tags, count from the stack file's release.
-        const auto = { tagPrefix: values["tag-prefix"] as string | undefined, strict: values.strict === true, prerelease: values.prerelease as string | undefined, build: values.build as string | undefined };
-        return chooseVersion("auto", { dir: at.dir, stack: at.stack, project: projectName(at.dir), service: at.service, env: ctx.env, auto }).version;
-    }
-    const result = computeNext(nextRequest({ ...values, repo: values.repo as string }, ctx.cwd, ctx.env));
+    // The service's version line (its repository, paths and tag prefix); --repo names another repository.
+    const auto = { tagPrefix: values["tag-prefix"] as string | undefined, strict: values.strict === true, prerelease: values.prerelease as string | undefined, build: values.build as string | undefined };
+    const given = values.repo === undefined ? auto : { ...auto, repo: nextRequest(values, ctx.cwd, ctx.env).repo, from: values.from as string | undefined, to: values.to as string | undefined, initialVersion: values["initial-version"] as string | undefined };
+    const result = computeNext(serviceNextRequest({ dir: at.dir, stack: at.stack, project: projectName(at.dir), config: at.config, service: at.service, env: ctx.env }, given));
     if (result.version === undefined) {
         throw new UserError(`auto: nothing to release: ${result.reason}; name the version instead (releasectl prepare <service> <version>)`, "ENORELEASE");
     }

@@ -5,8 +5,14 @@ import { Command, CommandContext } from "../context";
 import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
+import * as path from "path";
+import { stackFilePath } from "../../config/load";
+import { findService, loadProjectStack } from "../project";
+import { projectName } from "../stack/config";
+import { readServiceHistory } from "../stack/history";
+import { serviceNextRequest } from "../versions/auto-version";
 
-const USAGE = "releasectl tag [VERSION] [--repo DIR] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--dry-run]";
+const USAGE = "releasectl tag [service] [VERSION] [--stack S] [--repo DIR] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--dry-run]";
 
 /** The annotated tag's message: a title line, then one line per commit since the last tag. */
 export function tagMessage(tag: string, result: Pick<NextResult, "commits" | "previousTag">): string {
@@ -31,7 +37,15 @@ without the newer tags can still tag its own line) and a working tree with uncom
 to tracked files (the tag would not contain them: commit first). It never pushes: push with
 git push origin v<VERSION> when you are ready.
 
+With a service (releasectl tag storefront), the tag is the service's: <tagPrefix><version> of
+its version line (services.<name>.tagPrefix; default <service>-v<version> when the stack has
+several services sharing the repository, v<version> for one), in the repository its commits
+live in (services.<name>.commits.repository, default this one), for the version the stack file
+holds (the one prepare wrote); the message lists the commits of its line only (its path), and
+the version must come after the newest tag of that line, not of another service's.
+
 Options:
+  --stack NAME      with a service: the stack (default: $RELEASECTL_STACK, or the only one)
   --repo DIR        repository to tag (default: the current directory)
   --tag-prefix P    tag name prefix (default: v)
   --prerelease ID, --build META, --strict, --initial-version V
@@ -43,27 +57,62 @@ Options:
 Examples:
   releasectl tag                 # tags the version releasectl next prints
   releasectl tag 2.5.0
-  releasectl tag 2.5.0-rc.1 --dry-run`,
+  releasectl tag 2.5.0-rc.1 --dry-run
+  releasectl tag storefront --stack production   # storefront-v1.13.0 when the stack says 1.13.0`,
     async run(ctx: CommandContext): Promise<number> {
         const { values, positionals } = parseCommandArgs(
             "tag",
             ctx.argv,
-            { ...VERSION_OPTIONS, "dry-run": { type: "boolean" } },
-            { min: 0, max: 1, usage: USAGE },
+            { ...VERSION_OPTIONS, "dry-run": { type: "boolean" }, stack: { type: "string" } },
+            { min: 0, max: 2, usage: USAGE },
         );
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
-        const req = nextRequest(values, ctx.cwd, ctx.env);
-        const prefix = req.tagPrefix ?? "v";
-        const explicit = positionals[0];
-        const bad = explicit === undefined ? undefined : versionProblem(explicit, prefix);
+        // `tag storefront 1.13.0`, `tag storefront`, `tag 1.13.0`: a first word that is no version names a service.
+        const looksLikeVersion = (w: string) => /^[vV]?\d/.test(w);
+        const serviceName = positionals.length === 2 || (positionals.length === 1 && !looksLikeVersion(positionals[0])) ? positionals[0] : undefined;
+        const versionWord = serviceName === undefined ? positionals[0] : positionals[1];
+        if (serviceName === undefined && values.stack !== undefined) {
+            throw new UserError(`--stack ${values.stack}: only applies with a service (releasectl tag <service> --stack ${values.stack})`, "EUSAGE");
+        }
+        const plain = nextRequest(values, ctx.cwd, ctx.env);
+        let req = plain;
+        let stackVersion: { service: string; version: string; file: string; previousRelease?: string } | undefined;
+        if (serviceName !== undefined) {
+            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+            const service = findService(config, serviceName);
+            const project = projectName(dir);
+            req = serviceNextRequest({ dir, stack, project, config, service, env: ctx.env }, { ...plain, repo: values.repo === undefined ? undefined : plain.repo });
+            const history = readServiceHistory(dir, stack, project, service.name, ctx.env);
+            const releases = history.releases;
+            const current = releases[releases.length - 1];
+            stackVersion = {
+                service: service.name,
+                version: service.version,
+                file: path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack),
+                previousRelease: current !== undefined && current.version === service.version ? releases[releases.length - 2]?.commit : undefined,
+            };
+            // the line's commits since the release before this one (the stack file's record) when the line has no tag yet
+            req = { ...req, fallback: undefined, from: undefined };
+        }
+        const explicit = versionWord;
+        const bad = explicit === undefined ? undefined : versionProblem(explicit, req.tagPrefix ?? "v");
         if (bad !== undefined) {
-            const hint = bad.bare !== undefined ? `; give the version without the "${prefix}" prefix: ${bad.bare}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
+            const hint = bad.bare !== undefined ? `; give the version without the "${req.tagPrefix ?? "v"}" prefix: ${bad.bare}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
             throw new UserError(`version ${JSON.stringify(explicit)}: ${bad.problem}${hint}`, "EBADVERSION");
         }
-        if (explicit !== undefined) {
+        if (stackVersion !== undefined) {
+            const v = explicit ?? stackVersion.version;
+            refuseComputeOptions(values, v, ["prerelease", "build", "strict", "initial-version"], { explicit: (x) => `releasectl tag ${stackVersion!.service} ${x}`, computed: "releasectl tag" });
+            if (v !== stackVersion.version) {
+                throw new UserError(
+                    `${stackVersion.service} is at ${stackVersion.version} in ${stackVersion.file}, not ${v}: a release tag marks the version the stack releases; prepare it first (releasectl prepare ${stackVersion.service} ${v}), or tag ${stackVersion.version} (releasectl tag ${stackVersion.service})`,
+                    "EVERSIONMISMATCH",
+                );
+            }
+        } else if (explicit !== undefined) {
             refuseComputeOptions(values, explicit, ["prerelease", "build", "strict", "initial-version"], { explicit: (v) => `releasectl tag ${v}`, computed: "releasectl tag" });
         }
         if (values.to !== undefined) {
@@ -77,8 +126,13 @@ Examples:
                 "EDIRTY",
             );
         }
-        const result = computeNext({ ...req, repo: root });
-        const version = explicit ?? result.version;
+        let result = computeNext({ ...req, repo: root });
+        if (stackVersion !== undefined && result.previousTag === undefined && stackVersion.previousRelease !== undefined) {
+            // no tag on the line yet: the message lists the commits since the stack file's previous release
+            result = { ...computeNext({ ...req, repo: root, from: stackVersion.previousRelease }), previousTag: undefined };
+        }
+        const prefix = result.tagPrefix;
+        const version = explicit ?? stackVersion?.version ?? result.version;
         if (version === undefined) {
             throw new UserError(`nothing to release: ${result.reason}; to tag anyway, name the version: releasectl tag <version>`, "ENORELEASE");
         }
@@ -87,11 +141,13 @@ Examples:
             const at = git(root, ["rev-list", "-n", "1", name], { env: ctx.env }).trim().slice(0, 7);
             throw new UserError(`tag ${name} exists already (on ${at}); releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
         }
-        if (result.previousTag !== undefined && result.previousVersion !== undefined && semver.compare(version, result.previousVersion) <= 0) {
-            const at = git(root, ["rev-list", "-n", "1", result.previousTag], { env: ctx.env }).trim().slice(0, 7);
-            const same = semver.compare(version, result.previousVersion) === 0;
+        const newest = result.newestTag;
+        const newestVersion = newest?.slice(prefix.length);
+        if (newest !== undefined && newestVersion !== undefined && semver.compare(version, newestVersion) <= 0) {
+            const at = git(root, ["rev-list", "-n", "1", newest], { env: ctx.env }).trim().slice(0, 7);
+            const same = semver.compare(version, newestVersion) === 0;
             throw new UserError(
-                `version ${version} ${same ? "is not after" : "is below"} the newest release tag ${result.previousTag} (on ${at})${same ? ": it differs only in build metadata, which SemVer does not order" : ""}; release tags only move forward: choose a version after ${result.previousVersion} (releasectl next)`,
+                `version ${version} ${same ? "is not after" : "is below"} the newest release tag ${newest} (on ${at})${same ? ": it differs only in build metadata, which SemVer does not order" : ""}; release tags only move forward: choose a version after ${newestVersion} (releasectl next${stackVersion ? ` ${stackVersion.service}` : ""})`,
                 "ENOTFORWARD",
             );
         }

@@ -17,7 +17,7 @@ import { readServiceHistory, refuseLinkedHistory } from "../stack/history";
 import { readStackText } from "../stack/stack-text";
 import { signalsFor, Signal } from "./prometheus";
 import { shipTiming, ShipTiming, TimingOptions } from "./timing";
-import { AutoOptions, chooseVersion } from "../versions/auto-version";
+import { AutoOptions, chooseVersion, serviceTagPrefix } from "../versions/auto-version";
 
 /**
  * Everything `releasectl ship` decides before it changes anything: the version, the stack file
@@ -110,14 +110,16 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         );
     }
 
-    const choice = chooseVersion(input.version, { dir, stack, project, service, env: ctx.env, auto: input.auto });
+    const line = { dir, stack, project, config, service, env: ctx.env };
+    const choice = chooseVersion(input.version, { ...line, auto: input.auto });
+    const tagPrefix = choice.tagPrefix ?? serviceTagPrefix(line, input.auto.tagPrefix);
     checkStackFileWritable(file, shown);
     const before = readStackText(file);
     const { text: after } = prepareEdit(before, { project, service: service.name, file: shown }, choice.version, stack);
     const nextConfig = parseStackText(dir, stack, after, shown);
     const next = findService(nextConfig, service.name);
 
-    const tagName = `${input.auto.tagPrefix ?? "v"}${choice.version}`;
+    const tagName = `${tagPrefix}${choice.version}`;
     if (tagExists(dir, tagName, ctx.env)) {
         const at = git(dir, ["rev-list", "-n", "1", tagName], { env: ctx.env }).trim().slice(0, 7);
         throw new UserError(`tag ${tagName} exists already (on ${at}): ${choice.version} has shipped; releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
@@ -164,7 +166,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
             up: ["up", "--stack", stack, ...packArgs, "--yes"],
         },
         tagName,
-        tagPrefix: input.auto.tagPrefix ?? "v",
+        tagPrefix,
         notification: config.notifications[service.notification],
         prometheus,
         signals: signalsFor(next),

@@ -1,14 +1,18 @@
 import { UserError } from "../../config/errors";
-import { ServiceConfig } from "../../config/types";
-import { computeNext } from "../commands/next";
+import { ReleaseConfig, ServiceConfig } from "../../config/types";
+import { isSemVer } from "../../config/versions";
+import { computeNext, NextRequest } from "../commands/next";
+import { reachableTags } from "../git";
 import { readServiceHistory } from "../stack/history";
-import { nextVersion } from "./next-version";
+import { defaultTagPrefix, lineRequest, serviceLine } from "./version-line";
 import { versionProblem } from "./version-arg";
 
 export interface VersionChoice {
     readonly version: string;
     /** For `auto`: how it was computed, naming the commit that decided it. */
     readonly reason?: string;
+    /** For `auto`: the prefix of the line's tags. */
+    readonly tagPrefix?: string;
 }
 
 export interface AutoOptions {
@@ -18,13 +22,61 @@ export interface AutoOptions {
     readonly build?: string;
 }
 
+export interface ServiceLineContext {
+    readonly dir: string;
+    readonly stack: string;
+    readonly project: string;
+    readonly config: ReleaseConfig;
+    readonly service: ServiceConfig;
+    readonly env: NodeJS.ProcessEnv;
+}
+
 /**
- * The version to release (`ship` and `prepare`). `auto` follows `releasectl next`: the commits since the newest release
- * tag decide the bump. A repository without release tags has its releases only in the stack
- * file, so there the base is the service's current version and the commits are those since the
- * commit that released it (next alone would start at 1.0.0, behind a service already at 2.4.1).
+ * The `next` request for a service's version line: its repository, paths and tag prefix (from
+ * the stack file; `--tag-prefix`, `--path` and `--repo` given on the command line win). A line
+ * without release tags has its releases only in the stack file, so there the base is the
+ * service's current version and the commits are those since the commit that released it (next
+ * alone would start at 1.0.0, behind a service already at 2.4.1).
  */
-export function chooseVersion(requested: string, ctx: { dir: string; stack: string; project: string; service: ServiceConfig; env: NodeJS.ProcessEnv; auto: AutoOptions }): VersionChoice {
+export function serviceNextRequest(ctx: ServiceLineContext, given: AutoOptions & { paths?: readonly string[]; repo?: string; from?: string; to?: string; initialVersion?: string }): NextRequest {
+    const line = serviceLine(ctx.dir, ctx.config, ctx.service, ctx.env);
+    const fields = lineRequest(line, { tagPrefix: given.tagPrefix, paths: given.paths });
+    const ownRepo = given.repo === undefined && ctx.service.commits.repository === undefined;
+    return {
+        ...fields,
+        repo: given.repo ?? fields.repo,
+        from: given.from,
+        to: given.to,
+        strict: given.strict,
+        prerelease: given.prerelease,
+        build: given.build,
+        initialVersion: given.initialVersion,
+        env: ctx.env,
+        // --repo: that repository's own tags, or its first version (--initial-version), as next reads it
+        fallback: given.repo !== undefined ? undefined : () => {
+            if (!ownRepo) {
+                const where = ctx.service.commits.repository;
+                throw new UserError(
+                    `${where}: no release tag of ${ctx.service.name} (${defaultTagPrefix(line)}<version>) in the service's repository, so which commits are new is unknown; tag the commit of its current release there (git -C ${where} tag ${defaultTagPrefix(line)}${ctx.service.version} <commit>) or name the version`,
+                    "ENORELEASE",
+                );
+            }
+            const history = readServiceHistory(ctx.dir, ctx.stack, ctx.project, ctx.service.name, ctx.env);
+            const released = history.releases[history.releases.length - 1];
+            return {
+                version: ctx.service.version,
+                commit: released?.commit,
+                note: released === undefined ? `(no release tag ${defaultTagPrefix(line)}<version>: counted from ${ctx.service.name}'s version ${ctx.service.version})` : `(no release tag: commits since ${released.commit.slice(0, 7)}, which released ${ctx.service.name} ${ctx.service.version})`,
+            };
+        },
+    };
+}
+
+/**
+ * The version to release (`ship` and `prepare`). `auto` follows `releasectl <service> next`: the
+ * commits of the service's line since its newest release tag decide the bump.
+ */
+export function chooseVersion(requested: string, ctx: ServiceLineContext & { auto: AutoOptions }): VersionChoice {
     if (requested !== "auto") {
         const bad = versionProblem(requested);
         if (bad !== undefined) {
@@ -33,23 +85,19 @@ export function chooseVersion(requested: string, ctx: { dir: string; stack: stri
         }
         return { version: requested };
     }
-    const request = { repo: ctx.dir, tagPrefix: ctx.auto.tagPrefix, strict: ctx.auto.strict, prerelease: ctx.auto.prerelease, build: ctx.auto.build, env: ctx.env };
-    const tagged = computeNext(request);
-    if (tagged.previousTag !== undefined) {
-        if (tagged.version === undefined) throw nothingToRelease(tagged.reason);
-        return { version: tagged.version, reason: `${tagged.reason} (since tag ${tagged.previousTag})` };
-    }
-    const history = readServiceHistory(ctx.dir, ctx.stack, ctx.project, ctx.service.name, ctx.env);
-    const released = history.releases[history.releases.length - 1];
-    const since = released === undefined ? tagged : computeNext({ ...request, from: released.commit });
-    const result = nextVersion(
-        ctx.service.version,
-        since.commits.map((c) => ({ sha: c.sha, commit: c.parsed })),
-        { strict: ctx.auto.strict, prerelease: ctx.auto.prerelease, build: ctx.auto.build },
-    );
-    const where = released === undefined ? "" : ` (no release tag: commits since ${released.commit.slice(0, 7)}, which released ${ctx.service.name} ${ctx.service.version})`;
-    if (result.version === undefined) throw nothingToRelease(`${result.reason}${where}`);
-    return { version: result.version, reason: `${result.reason}${where}` };
+    const result = computeNext(serviceNextRequest(ctx, ctx.auto));
+    if (result.version === undefined) throw nothingToRelease(result.reason);
+    const since = result.previousTag !== undefined ? ` (since tag ${result.previousTag})` : "";
+    return { version: result.version, reason: `${result.reason}${since}`, tagPrefix: result.tagPrefix };
+}
+
+/** The prefix of the service's release tags: the one found on its line, else the one set or the default. */
+export function serviceTagPrefix(ctx: ServiceLineContext, given?: string): string {
+    if (given !== undefined) return given;
+    const line = serviceLine(ctx.dir, ctx.config, ctx.service, ctx.env);
+    if (line.tagPrefix !== undefined) return line.tagPrefix;
+    const tags = reachableTags(line.repo, "HEAD", "", ctx.env);
+    return line.defaultPrefixes.find((p) => tags.some((t) => t.startsWith(p) && isSemVer(t.slice(p.length)))) ?? line.defaultPrefixes[0];
 }
 
 function nothingToRelease(reason: string): UserError {

@@ -25,18 +25,29 @@ export interface ConventionalCommit {
     readonly footers: readonly Footer[];
 }
 
-/** `type(scope)!: subject`. Types are nouns; the spec treats them case-insensitively. */
-const HEADER = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\r\n]*)\))?(!)?: (\S.*)$/;
+/**
+ * `type(scope)!: subject`. Types are nouns; the spec treats them case-insensitively. The grammar
+ * as conventional-commits-parser reads it (the engine of semantic-release, standard-version and
+ * lerna): the type starts the line (` feat: x` is not conventional), one space after the colon
+ * is required and more are allowed (`feat:  x` is a feat with the subject `x`).
+ */
+const HEADER = /^([A-Za-z][A-Za-z0-9_-]*)(?:\(([^()\r\n]*)\))?(!)?: \s*(\S.*)$/;
 /**
  * A footer line: `Token: value` or `Token #value` (git trailer style). Tokens use `-` for spaces;
  * `BREAKING CHANGE` is the one token with a space. The spec says it MUST be upper case.
  */
-const FOOTER = /^(BREAKING CHANGE|[A-Za-z][A-Za-z0-9-]*)(?:: | #)(.*)$/;
+const FOOTER = /^(BREAKING[ -]CHANGE)(?::[ \t]*| #)(.*)$|^([A-Za-z][A-Za-z0-9-]*)(?:: | #)(.*)$/;
+/**
+ * A breaking-change note anywhere after the header, as conventional-commits-parser finds it: an
+ * optional `* ` bullet (squash-merge bodies list their commits so), the token, a colon, and the
+ * description on the same line or, when the line holds only the token, on the lines after it.
+ */
+const BREAKING_LINE = /^(?:\*[ \t]+)?(BREAKING[ -]CHANGE):[ \t]*(.*)$/m;
 const BREAKING_TOKENS = new Set(["BREAKING CHANGE", "BREAKING-CHANGE"]);
 
 export function parseConventionalCommit(message: string): ConventionalCommit {
     const lines = message.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
-    const header = (lines[0] ?? "").trim();
+    const header = (lines[0] ?? "").trimEnd();
     const rest = lines.slice(1);
     const footerStart = findFooterStart(rest);
     const body = rest.slice(0, footerStart).join("\n").trim();
@@ -72,8 +83,15 @@ export function parseConventionalCommit(message: string): ConventionalCommit {
  * reads it: a missed major release hurts more than an unexpected one.
  */
 function breakingLineInBody(body: string): Footer | undefined {
-    const m = /^(BREAKING[ -]CHANGE): (.*)$/m.exec(body);
-    return m ? { token: m[1], value: m[2].trim() } : undefined;
+    const m = BREAKING_LINE.exec(body);
+    if (!m) return undefined;
+    let value = m[2].trim();
+    if (value === "") {
+        // `BREAKING CHANGE:` alone: the description is the paragraph that follows.
+        const after = body.slice(m.index + m[0].length).replace(/^\n+/, "");
+        value = after.split(/\n[ \t]*\n/)[0].trim();
+    }
+    return { token: m[1], value };
 }
 
 /**
@@ -104,7 +122,7 @@ function parseFooters(lines: readonly string[]): Footer[] {
     const footers: { token: string; value: string[] }[] = [];
     for (const line of lines) {
         const m = FOOTER.exec(line);
-        if (m) footers.push({ token: m[1], value: [m[2]] });
+        if (m) footers.push(m[1] !== undefined ? { token: m[1], value: [m[2]] } : { token: m[3], value: [m[4]] });
         else if (footers.length > 0) footers[footers.length - 1].value.push(line);
     }
     return footers.map((f) => ({ token: f.token, value: f.value.join("\n").trim() }));

@@ -108,7 +108,7 @@ export function nextVersion(current: string | undefined, commits: readonly Versi
         bump = "minor";
         zeroNote = " (major version 0: a breaking change bumps the minor version)";
     }
-    const why = `${bump}${zeroNote}: ${describeCommit(deciding.commit)}`;
+    const why = `${bump}${zeroNote}: ${describeCommit(deciding.commit)} (${commits.length} commit${commits.length === 1 ? "" : "s"}: ${countKinds(commits)})`;
     const released = semver.inc(stripBuild(current), bump);
     if (released === null) throw new Error(`semver.inc(${current}, ${bump}) failed`);
 
@@ -136,15 +136,42 @@ export function nextVersion(current: string | undefined, commits: readonly Versi
     return { version: withBuild(version, options.build), bump, effects, reason: why };
 }
 
+/**
+ * Within a bump, how strongly a commit asks for it: a fix is the patch's reason before a perf, a
+ * perf before other types (docs, chore), those before a non-conventional message.
+ */
+function strength(c: VersionedCommit, bump: Bump): number {
+    if (bump !== "patch") return 0;
+    const type = c.commit.type;
+    return type === "fix" ? 3 : type === "perf" ? 2 : type !== undefined ? 1 : 0;
+}
+
 function decidingCommit(commits: readonly VersionedCommit[], effects: readonly CommitEffect[]): { bump: Bump; commit: VersionedCommit } | undefined {
-    let best: { bump: Bump; commit: VersionedCommit } | undefined;
-    // Commits arrive newest first (git log order); the oldest commit of the highest bump is the
-    // one that made the release necessary, so later ones of equal weight do not replace it.
+    let best: { bump: Bump; commit: VersionedCommit; strength: number } | undefined;
+    // Commits arrive newest first (git log order); the oldest, strongest commit of the highest
+    // bump is the one that made the release necessary, so later ones of equal weight do not
+    // replace it.
     commits.forEach((commit, i) => {
         const bump = effects[i].bump;
-        if (bump !== undefined && (best === undefined || ORDER[bump] >= ORDER[best.bump])) best = { bump, commit };
+        if (bump === undefined) return;
+        const s = strength(commit, bump);
+        if (best === undefined || ORDER[bump] > ORDER[best.bump] || (ORDER[bump] === ORDER[best.bump] && s >= best.strength)) best = { bump, commit, strength: s };
     });
     return best;
+}
+
+/** `2 feat, 3 fix, 1 docs`: how many commits of each kind (breaking first, then by count). */
+export function countKinds(commits: readonly VersionedCommit[]): string {
+    const counts = new Map<string, number>();
+    for (const c of commits) {
+        const kind = c.commit.breaking ? "breaking" : (c.commit.type ?? "non-conventional");
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    const rank = (k: string) => (k === "breaking" ? 0 : k === "feat" ? 1 : k === "fix" ? 2 : k === "non-conventional" ? 4 : 3);
+    return [...counts.entries()]
+        .sort((a, b) => rank(a[0]) - rank(b[0]) || b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, n]) => `${n} ${k}`)
+        .join(", ");
 }
 
 function describeCommit(c: VersionedCommit): string {

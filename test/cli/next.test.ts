@@ -147,7 +147,7 @@ describe("releasectl next (real git repositories)", () => {
         const sha = repo.commit("feat(cart): gift cards");
         const json = JSON.parse((await next("--json")).stdout);
         expect(json).to.include({ version: "1.3.0", tag: "v1.3.0", bump: "minor", previousTag: "v1.2.3", range: "v1.2.3..HEAD" });
-        expect(json.reason).to.equal(`minor: feat commit ${sha.slice(0, 7)} "feat(cart): gift cards"`);
+        expect(json.reason).to.equal(`minor: feat commit ${sha.slice(0, 7)} "feat(cart): gift cards" (1 commit: 1 feat)`);
         expect(json.commits).to.deep.equal([{ sha, header: "feat(cart): gift cards", type: "feat", scope: "cart", breaking: false, bump: "minor" }]);
     });
 

@@ -35,7 +35,7 @@ describe("next version from commits", () => {
     it("releases nothing without commits", () => expect(nextVersion("1.2.3", [], {}).bump).to.equal("none"));
     it("names the commit that decided the bump in the reason", () => {
         const list = commits("fix: later", "feat(cart): gift cards", "fix: earlier");
-        expect(nextVersion("1.2.3", list).reason).to.equal(`minor: feat commit ${list[1].sha.slice(0, 7)} "feat(cart): gift cards"`);
+        expect(nextVersion("1.2.3", list).reason).to.equal(`minor: feat commit ${list[1].sha.slice(0, 7)} "feat(cart): gift cards" (3 commits: 1 feat, 2 fix)`);
     });
     it("starts a prerelease line from a release", () => expect(next("1.2.3", ["feat: a"], { prerelease: "beta" })).to.equal("1.3.0-beta.1"));
     it("continues a prerelease line after a fix", () => expect(next("1.3.0-beta.1", ["fix: a"], { prerelease: "beta" })).to.equal("1.3.0-beta.2"));
