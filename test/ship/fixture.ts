@@ -178,7 +178,7 @@ export function markedRollback(text: string, previous: string): string {
 }
 
 /**
- * A repository with checkout released as 2.4.0 then 2.4.1 (tagged v2.4.1), and a feat commit
+ * A repository with checkout released as 2.4.0 then 2.4.1 (tagged checkout-v2.4.1: the example stack has two services, so each has its own tags), and a feat commit
  * after it, so `auto` is 2.5.0 and a rollback has 2.4.1 to go back to.
  */
 export function shipRepo(): GitRepo {
@@ -189,7 +189,7 @@ export function shipRepo(): GitRepo {
         "policies/PulumiPolicy.yaml": "runtime: nodejs\ndescription: the release checklist\n",
     });
     repo.commit("release checkout 2.4.1", { [STACK_FILE]: PRODUCTION });
-    repo.tag("v2.4.1", { annotated: true });
+    repo.tag("checkout-v2.4.1", { annotated: true });
     repo.commit("feat: one-page checkout");
     return repo;
 }

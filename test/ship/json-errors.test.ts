@@ -33,7 +33,7 @@ describe("releasectl ship: bad input (plain and --json)", function () {
         expect(api.requests).to.deep.equal([]);
         expect(hook.received).to.deep.equal([]);
         expect(world.repo.head()).to.equal(head);
-        expect(world.repo.git("tag", "-l").trim()).to.equal("v2.4.1");
+        expect(world.repo.git("tag", "-l").trim()).to.equal("checkout-v2.4.1");
         expect(world.repo.git("status", "--porcelain", "--untracked-files=all")).to.equal("");
         expect(world.stackFile()).to.equal(PRODUCTION);
     };

@@ -49,7 +49,7 @@ describe("releasectl ship's monitor step against a real Prometheus server", func
         expect(r.stdout).to.match(/^✓ monitor: done \(\d+\.\ds\) — 400ms clean, \d+ rounds: error rate 0\.1\d*% \(limit 1%\), p99 latency 99(\.\d+)?ms \(limit 500ms\)$/m);
         expect(r.stdout).to.match(/^ {4}round 1: error rate 0\.1\d*% \(limit 1%\), p99 latency 99(\.\d+)?ms \(limit 500ms\)$/m);
         expect(w.stackFile()).to.equal(checkoutAt("2.5.0", "2.4.1"));
-        expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("v2.5.0");
+        expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("checkout-v2.5.0");
         expect(hook.texts()[0]).to.match(/^released checkout 2\.5\.0 to production \(was 2\.4\.1\), run by Ada Release: canary passed, 400ms of monitoring clean \(error rate 0\.1\d*% \(limit 1%\), p99 latency/);
     });
 
@@ -63,7 +63,7 @@ describe("releasectl ship's monitor step against a real Prometheus server", func
         expect(w.stackFile()).to.equal(markedRollback(checkoutAt("2.4.1", "2.5.0"), "2.5.0"));
         expect(w.log()[0]).to.match(/^rollback checkout to 2\.4\.1: monitoring: error rate (4\.\d+|5)% \(limit 1%\)$/);
         expect(r.stdout).to.match(/^✓ rollback: previous version serves: done .* — checkout-primary runs 2\.4\.1, rolled out$/m);
-        expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("");
+        expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("");
         expect(hook.texts()[0]).to.match(/^ROLLED BACK: checkout 2\.5\.0 in production failed at monitor \(monitoring: error rate/);
     });
 

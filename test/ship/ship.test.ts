@@ -58,12 +58,12 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(w.stackFile()).to.equal(checkoutAt("2.5.0", "2.4.1"));
             expect(w.log()[0]).to.equal("release checkout 2.5.0");
             expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim()).to.equal(STACK_FILE);
-            expect(w.repo.git("cat-file", "-t", "v2.5.0").trim()).to.equal("tag");
-            expect(w.repo.git("rev-parse", "v2.5.0^{commit}").trim()).to.equal(w.repo.head());
-            expect(w.repo.git("tag", "--list", "--format=%(contents)", "v2.5.0")).to.match(
+            expect(w.repo.git("cat-file", "-t", "checkout-v2.5.0").trim()).to.equal("tag");
+            expect(w.repo.git("rev-parse", "checkout-v2.5.0^{commit}").trim()).to.equal(w.repo.head());
+            expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.match(
                 /^release v2\.5\.0\n\nChanges since v2\.4\.1:\n- release checkout 2\.5\.0 \([0-9a-f]{7}\)\n- feat: one-page checkout \([0-9a-f]{7}\)\n/,
             );
-            expect(hook.texts()).to.deep.equal(["released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag v2.5.0."]);
+            expect(hook.texts()).to.deep.equal(["released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag checkout-v2.5.0."]);
             expect(hook.received[0].path).to.equal(`/services/${SECRET_TOKEN}`);
         });
 
@@ -75,7 +75,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             }
             expect(run.stdout).to.match(/^- monitor: skipped — --monitor 0$/m);
             expect(run.stdout).to.match(/^released checkout 2\.5\.0 to production in \d+\.\ds \(was 2\.4\.1\): tag v2\.5\.0$/m);
-            expect(run.stdout).to.include("not pushed: git push origin main v2.5.0\n");
+            expect(run.stdout).to.include("not pushed: git push origin main checkout-v2.5.0\n");
         });
 
         it("keeps the release when the announcement fails: a warning naming the config key, exit 0", async () => {
@@ -86,7 +86,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(run.stdout).to.include(
                 "warning: announcement to releases not sent: the releases webhook (releasectl:notifications.releases.address) answered HTTP 500; the release itself stands",
             );
-            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("v2.5.0");
+            expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("checkout-v2.5.0");
         });
 
         it("keeps the release when the webhook address cannot be read, without printing pulumi's answer", async () => {
@@ -122,7 +122,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(w.log().slice(0, 2)).to.deep.equal(["revert release checkout 2.5.0: policy violation", "release checkout 2.5.0"]);
             expect(w.repo.git("diff", "HEAD~2", "HEAD").trim()).to.equal("");
             expect(run.stdout).to.include("preview failed: policy violation canary-thresholds-strict; nothing was applied (pulumi up did not run) and the prepare commit is reverted");
-            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("");
+            expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("");
             expect(hook.received).to.have.length(0);
         });
     });
@@ -135,7 +135,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(w.log().slice(0, 2)).to.deep.equal([subject, "release checkout 2.5.0"]);
             const applied = ups(w);
             expect(checkoutIn(applied[applied.length - 1].stackFile!)).to.deep.equal({ version: "2.4.1", rollback: true });
-            expect(w.repo.git("tag", "--list", "v2.5.0").trim()).to.equal("");
+            expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("");
             expect(hook.texts()).to.have.length(1);
             expect(hook.texts()[0]).to.match(/^ROLLED BACK: checkout 2\.5\.0 in production failed at \w+ \(.+\); releasectl ship rolled it back to 2\.4\.1, which serves again\. Run by Ada Release\.$/);
             expect(run.stdout).to.include("production: 2.4.1 serves again; Pulumi.production.yaml names 2.4.1 (rollback commit ");
@@ -239,9 +239,9 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
 
         it("refuses a version whose tag exists", async () => {
             const w = setUp();
-            w.repo.tag("v2.5.0");
+            w.repo.tag("checkout-v2.5.0");
             const run = await ship(w, "2.5.0", ...FAST);
-            await expectRefused(w, run, /tag v2\.5\.0 exists already \(on [0-9a-f]{7}\): 2\.5\.0 has shipped/);
+            await expectRefused(w, run, /tag checkout-v2\.5\.0 exists already \(on [0-9a-f]{7}\): 2\.5\.0 has shipped/);
         });
 
         it("says how to configure Prometheus, or skip monitoring, when the stack has no address", async () => {
