@@ -5,6 +5,7 @@ import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import type { Settings, SettingKey } from "../../policies/config";
 import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../../policies/lib/rule";
 import type { RepositoryState } from "./repository-state";
+import { repositoryEvidenceRenewed, repositoryVersionNotRolledBack } from "./release-history-checks";
 
 /**
  * The checklist items only the repository can answer, run by `releasectl check` (the Pulumi
@@ -192,6 +193,8 @@ export const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
     repositoryBranchAllowed,
     repositoryWorkingTreeClean,
     repositoryVersionTagUnused,
+    repositoryVersionNotRolledBack,
+    repositoryEvidenceRenewed,
     repositoryChangelogEntry,
 ];
 

@@ -9,6 +9,15 @@ import { checked, notApplicable, ResourceRule, Severity } from "./rule";
  * `releasectl.dev/evidence-<key>`. Production stacks require each piece; one rule per piece keeps
  * the checklist one line per item.
  */
+/**
+ * Whether a text (a link) names `version` as a whole version: `reports/checkout-2.4.1`,
+ * `v2.4.1`, `?version=2.4.1`; not `2.4.10`, `12.4.1` or `2.4.1-rc.1`.
+ */
+export function namesVersion(text: string, version: string): boolean {
+    const escaped = version.replace(/[.+^${}()|[\]\\*?]/g, "\\$&");
+    return new RegExp(`(?:^|[^0-9A-Za-z.])v?${escaped}(?![0-9A-Za-z.+-]*[0-9A-Za-z])`).test(text);
+}
+
 export function evidenceRule(spec: {
     name: string;
     /** Annotation suffix, e.g. `ci-run`. */
@@ -38,7 +47,15 @@ export function evidenceRule(spec: {
             const production = productionReason(ctx, release.environment);
             if (!production) return notApplicable(notProduction(ctx, release.environment));
             const value = annotation(resource.props, key);
-            if (value !== undefined && value.trim() !== "") return checked([]);
+            if (value !== undefined && value.trim() !== "") {
+                // A link that names the version being replaced, and not this one, is that release's evidence.
+                const previous = release.previousVersion;
+                if (previous === undefined || previous === release.version || !namesVersion(value, previous) || namesVersion(value, release.version)) return checked([]);
+                return checked([
+                    `the evidence that ${spec.proves} (${key}: ${value}) names ${previous}, the version this release replaces, not ${release.version}: ` +
+                        `evidence recorded for the previous release proves nothing about this one. Record ${release.version}'s own in evidence.${spec.configKey}.`,
+                ]);
+            }
             return checked([
                 `the release of ${release.version} records no evidence that ${spec.proves} (${key}), and ${production}: ` +
                     `only people can confirm it, so the release must say where the proof is. Set evidence.${spec.configKey} for the service, e.g. ${spec.example}.`,
