@@ -17,6 +17,11 @@ export function releaseAnnotations(s: ServiceConfig, environment: string): Recor
         annotations[ANNOTATIONS.migrationPhase] = s.migration.phase;
         annotations[ANNOTATIONS.downgradeCommand] = JSON.stringify(s.migration.downgradeCommand);
     }
+    if (s.promotedFrom) {
+        annotations[ANNOTATIONS.promotedFromStack] = s.promotedFrom.stack;
+        annotations[ANNOTATIONS.promotedFromCommit] = s.promotedFrom.commit;
+        annotations[ANNOTATIONS.promotedVersion] = s.promotedFrom.version;
+    }
     for (const [key, value] of Object.entries(s.evidence)) {
         if (value) annotations[`${ANNOTATIONS.evidencePrefix}${kebab(key)}`] = value;
     }

@@ -43,6 +43,10 @@ export const ANNOTATIONS = {
     downgradeCommand: "releasectl.dev/downgrade-command",
     environment: "releasectl.dev/environment",
     evidencePrefix: "releasectl.dev/evidence-",
+    /** Provenance of a promoted release (releasectl promote): the stack, commit and version it passed. */
+    promotedFromStack: "releasectl.dev/promoted-from-stack",
+    promotedFromCommit: "releasectl.dev/promoted-from-commit",
+    promotedVersion: "releasectl.dev/promoted-version",
 } as const;
 
 /** The recommended labels (app.kubernetes.io/*) plus the version. */

@@ -22,6 +22,7 @@ import {
     WhenUnsatisfiable,
 } from "./types";
 import { isSemVer } from "./versions";
+import { parsePromotedFrom } from "./promoted-from";
 import { readYamlValues } from "./yaml-values";
 
 export const PROJECT = "releasectl";
@@ -45,6 +46,7 @@ const SERVICE_KEYS = [
     "rollback",
     "firstRelease",
     "rerelease",
+    "promotedFrom",
     "commits",
     "tagPrefix",
     "namespace",
@@ -355,6 +357,7 @@ function parseService(
         notification: notification ?? "",
         evidence,
         rerelease,
+        promotedFrom: parsePromotedFrom(r, s.promotedFrom, `${at}.promotedFrom`),
     };
 }
 

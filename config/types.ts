@@ -186,6 +186,14 @@ export interface CommitsConfig {
     readonly paths: readonly string[];
 }
 
+/** The stack a release passed before this one, and the commit of that stack's file it was copied from. */
+export interface PromotedFrom {
+    readonly stack: string;
+    /** Full commit id. */
+    readonly commit: string;
+    readonly version: string;
+}
+
 export interface ServiceConfig {
     readonly name: string;
     readonly namespace: string;
@@ -200,6 +208,8 @@ export interface ServiceConfig {
     readonly firstRelease: boolean;
     /** Why a version that was rolled back is released again (the checklist asks in production). */
     readonly rerelease?: { readonly version: string; readonly reason: string };
+    /** Where the release came from: written by `releasectl promote` (see PromotedFrom). */
+    readonly promotedFrom?: PromotedFrom;
     /** Where its commits live: the version line next, prepare auto, ship auto, tag and history read. */
     readonly commits: CommitsConfig;
     /**

@@ -29,7 +29,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
         item: "code merged to the release branch",
         rules: ["repository-branch-allowed", "repository-working-tree-clean", "repository-version-tag-unused"],
     },
-    { phase: "pre-release", item: "all CI checks passed", rules: ["deployment-ci-run-recorded", "repository-evidence-renewed"] },
+    { phase: "pre-release", item: "all CI checks passed", rules: ["deployment-ci-run-recorded", "repository-evidence-renewed", "deployment-promoted-from-earlier-stack"] },
     { phase: "pre-release", item: "code review done", rules: ["deployment-review-recorded"] },
     { phase: "pre-release", item: "security scan passed", rules: ["deployment-security-scan-recorded", "workload-image-registry-allowed"] },
     { phase: "pre-release", item: "performance tests passed", rules: ["deployment-performance-report-recorded"] },

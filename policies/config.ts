@@ -40,6 +40,7 @@ export interface Settings {
     readonly allowedBranches: Readonly<Record<string, readonly string[]>>;
     readonly tagFormat: string;
     readonly changelogFile: string;
+    readonly promotionSources: readonly string[];
 }
 
 export type SettingKey = keyof Settings;
@@ -131,6 +132,10 @@ export const SETTINGS_SCHEMA: Readonly<Record<SettingKey, JsonSchema>> = {
         default: "CHANGELOG.md",
         description: "Changelog that must have an entry for each released version, relative to the project directory.",
     },
+    promotionSources: stringList(
+        "Stacks a production release must have passed first: its Deployment must record a promotion (releasectl promote --from <stack>) of this very version from one of them. Empty: no earlier stack is required.",
+        [],
+    ),
 };
 
 /** A rule's `configSchema`: the settings it reads, with their defaults. */

@@ -8,6 +8,7 @@ import { canaryThresholdsStrict } from "./canary-thresholds-strict";
 import { deploymentCiRunRecorded } from "./deployment-ci-run-recorded";
 import { deploymentImageTagMatchesVersion } from "./deployment-image-tag-matches-version";
 import { deploymentNoPrereleaseInProduction } from "./deployment-no-prerelease-in-production";
+import { deploymentPromotedFromEarlierStack } from "./deployment-promoted-from-earlier-stack";
 import { deploymentPerformanceReportRecorded } from "./deployment-performance-report-recorded";
 import { deploymentReviewRecorded } from "./deployment-review-recorded";
 import { deploymentRollbackPlanRecorded } from "./deployment-rollback-plan-recorded";
@@ -32,6 +33,7 @@ import { workloadResourcesBounded } from "./workload-resources-bounded";
 /** Every rule of the checklist, once. The pack and `releasectl check` both run exactly this list. */
 export const RULES: readonly Rule[] = [
     deploymentCiRunRecorded,
+    deploymentPromotedFromEarlierStack,
     deploymentReviewRecorded,
     deploymentSecurityScanRecorded,
     deploymentPerformanceReportRecorded,
