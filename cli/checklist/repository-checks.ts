@@ -57,6 +57,9 @@ export function branchPattern(pattern: string): RegExp {
     return new RegExp(`^${source}$`);
 }
 
+/** tagFormat's default: the service's own line decides the tag (see services.<name>.tagPrefix). */
+const DEFAULT_TAG_FORMAT = "v{version}";
+
 export function tagFor(format: string, service: string, version: string): string {
     return format.replace(/\{version\}/g, version).replace(/\{service\}/g, service);
 }
@@ -115,7 +118,7 @@ export const repositoryWorkingTreeClean: RepositoryCheck = {
 
 export const repositoryVersionTagUnused: RepositoryCheck = {
     name: "repository-version-tag-unused",
-    description: "Each released version's tag (v<version> by default) does not exist yet, or already marks this very release of the service.",
+    description: "Each released version's tag (by default the service's line: <tagPrefix><version>, v<version> for a single service, <service>-v<version> for several) does not exist yet, or already marks this very release of the service.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -129,7 +132,9 @@ export const repositoryVersionTagUnused: RepositoryCheck = {
         const stackFile = path.relative(state.root, input.stackFile).split(path.sep).join("/");
         const violations: Violation[] = [];
         for (const s of services) {
-            const tag = tagFor(input.settings.tagFormat, s.name, s.version);
+            // the default format follows the service's version line (services.<name>.tagPrefix: <service>-v
+            // in a stack of several services), so the rule checks the tag tag and ship create
+            const tag = input.settings.tagFormat === DEFAULT_TAG_FORMAT ? `${s.releaseTagPrefix}${s.version}` : tagFor(input.settings.tagFormat, s.name, s.version);
             if (!state.tags.has(tag)) continue;
             // The tag may mark this service's current release (the service is unchanged in this release): that is fine.
             const then = versionAt(state.fileAt(tag, stackFile), input.config.project, s.name);

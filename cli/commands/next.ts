@@ -5,9 +5,6 @@ import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { repoDir } from "../paths";
-import { findService, loadProjectStack } from "../project";
-import { projectName } from "../stack/config";
-import { serviceNextRequest } from "../versions/auto-version";
 import { topRelative } from "../versions/version-line";
 import { ConventionalCommit, parseConventionalCommit } from "../versions/conventional-commits";
 import { hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
@@ -376,6 +373,10 @@ Examples:
         const plain = nextRequest(values, ctx.cwd, ctx.env);
         let request = plain;
         if (positionals[0] !== undefined) {
+            // the stack loader (YAML, validation) only when a service is named: plain next stays fast
+            const { findService, loadProjectStack } = require("../project") as typeof import("../project");
+            const { projectName } = require("../stack/config") as typeof import("../stack/config");
+            const { serviceNextRequest } = require("../versions/auto-version") as typeof import("../versions/auto-version");
             const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
             const service = findService(config, positionals[0]);
             request = serviceNextRequest(

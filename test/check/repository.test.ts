@@ -67,16 +67,16 @@ describe("repository checks of releasectl check", () => {
 
     it("fail a version whose tag already marks another release", async () => {
         project = exampleProject();
-        project.git("tag", "v1.12.1");
+        project.git("tag", "storefront-v1.12.1");
         project.editStack("version: 1.12.0", "version: 1.12.1");
         const result = await check(project);
         expect(result.code).to.equal(1);
-        expect(result.stdout).to.include("tag v1.12.1 already exists and marks storefront 1.12.0");
+        expect(result.stdout).to.include("tag storefront-v1.12.1 already exists and marks storefront 1.12.0");
     });
 
     it("pass a service whose version's tag marks this very release (the service is unchanged)", async () => {
         project = exampleProject();
-        project.git("tag", "v2.4.1");
+        project.git("tag", "checkout-v2.4.1");
         expect(lineOf((await check(project)).stdout, "repository-version-tag-unused")).to.match(/^passed/);
     });
 
