@@ -2,6 +2,7 @@ import * as semver from "semver";
 import { UserError } from "../../config/errors";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
+import { notesFrom, notesText } from "../changelog/notes";
 import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
@@ -16,9 +17,10 @@ const USAGE = "releasectl tag [service] [VERSION] [--stack S] [--repo DIR] [--ta
 
 /** The annotated tag's message: a title line, then one line per commit since the last tag. */
 export function tagMessage(tag: string, result: Pick<NextResult, "commits" | "previousTag">): string {
-    const lines = result.commits.map((c) => `- ${c.header} (${c.sha.slice(0, 7)})`);
+    if (result.commits.length === 0) return `release ${tag}\n`;
     const since = result.previousTag === undefined ? "Changes:" : `Changes since ${result.previousTag}:`;
-    return lines.length === 0 ? `release ${tag}\n` : `release ${tag}\n\n${since}\n${lines.join("\n")}\n`;
+    // the release notes, as releasectl changelog --plain prints them and ship announces them
+    return `release ${tag}\n\n${since}\n\n${notesText(notesFrom(result.commits))}`;
 }
 
 export const tag: Command = {

@@ -22,7 +22,7 @@ describe("releasectl tag (real git repositories)", () => {
         expect(repo.git("cat-file", "-t", "v1.3.0").trim()).to.equal("tag");
         expect(repo.git("rev-list", "-n", "1", "v1.3.0").trim()).to.equal(feat);
         expect(repo.git("tag", "-l", "--format=%(contents)", "v1.3.0")).to.equal(
-            `release v1.3.0\n\nChanges since v1.2.3:\n- feat(cart): gift cards (${feat.slice(0, 7)})\n- fix: round totals (${fix.slice(0, 7)})\n\n`,
+            `release v1.3.0\n\nChanges since v1.2.3:\n\nFeatures:\n- cart: gift cards (${feat.slice(0, 7)})\n\nBug fixes:\n- round totals (${fix.slice(0, 7)})\n\n`,
         );
     });
 

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { canaryObject, deploymentObject, FakeKubeApi } from "../helpers/fake-kube-api";
 import { FakeCall, FakePulumiScript, installFakePulumi } from "../helpers/fake-pulumi";
 import { GitRepo } from "../cli/git-fixture";
-import { checkoutAt, edited, PRODUCTION, PROJECT_YAML, STACK_FILE } from "../cli/project-fixture";
+import { checkoutAt as checkoutAtIn, edited, PRODUCTION as RELEASED_241, PROJECT_YAML, STACK_FILE } from "../cli/project-fixture";
 import { CliRun, runCli } from "../cli/run-cli";
 
 /**
@@ -185,12 +185,13 @@ export function shipRepo(): GitRepo {
     const repo = GitRepo.create();
     repo.commit("release checkout 2.4.0", {
         "Pulumi.yaml": PROJECT_YAML,
-        [STACK_FILE]: checkoutAt("2.4.0", "2.3.9"),
+        [STACK_FILE]: checkoutAtIn("2.4.0", "2.3.9"),
         "policies/PulumiPolicy.yaml": "runtime: nodejs\ndescription: the release checklist\n",
     });
-    repo.commit("release checkout 2.4.1", { [STACK_FILE]: PRODUCTION });
+    repo.commit("release checkout 2.4.1", { [STACK_FILE]: RELEASED_241 });
     repo.tag("checkout-v2.4.1", { annotated: true });
-    repo.commit("feat: one-page checkout");
+    // with the coming release's evidence, recorded before ship (repository-evidence-renewed)
+    repo.commit("feat: one-page checkout", { [STACK_FILE]: PRODUCTION });
     return repo;
 }
 
@@ -234,5 +235,17 @@ export function makeWorld(opts: { api: FakeKubeApi; hook: Webhook; pulumi?: Fake
 
 /** Options that keep a test fast: quick polls and short limits, no monitoring. */
 export const FAST = ["--yes", "--interval", "10ms", "--watch-timeout", "5s", "--rollback-timeout", "5s", "--monitor", "0"];
+
+/**
+ * The example stack as the fixture's history leaves it: checkout 2.4.1 with the evidence of the
+ * coming release 2.5.0 recorded (a CI run and review of its own, scan and report naming 2.5.0).
+ */
+const PRODUCTION = edited(RELEASED_241, [
+    ["ciRun: https://ci.example.com/shop/checkout/runs/8812", "ciRun: https://ci.example.com/shop/checkout/runs/8907"],
+    ["review: https://git.example.com/shop/checkout/pull/412", "review: https://git.example.com/shop/checkout/pull/431"],
+    ["https://scan.example.com/reports/checkout-2.4.1", "https://scan.example.com/reports/checkout-2.5.0"],
+    ["https://perf.example.com/reports/checkout-2.4.1", "https://perf.example.com/reports/checkout-2.5.0"],
+]);
+const checkoutAt = (version: string, previous: string, base = PRODUCTION): string => checkoutAtIn(version, previous, base);
 
 export { checkoutAt, PRODUCTION, STACK_FILE };

@@ -61,7 +61,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(w.repo.git("cat-file", "-t", "checkout-v2.5.0").trim()).to.equal("tag");
             expect(w.repo.git("rev-parse", "checkout-v2.5.0^{commit}").trim()).to.equal(w.repo.head());
             expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.match(
-                /^release v2\.5\.0\n\nChanges since v2\.4\.1:\n- release checkout 2\.5\.0 \([0-9a-f]{7}\)\n- feat: one-page checkout \([0-9a-f]{7}\)\n/,
+                /^release checkout-v2\.5\.0\n\nChanges since checkout-v2\.4\.1:\n\nFeatures:\n- one-page checkout \([0-9a-f]{7}\)\n/,
             );
             expect(hook.texts()).to.deep.equal(["released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag checkout-v2.5.0."]);
             expect(hook.received[0].path).to.equal(`/services/${SECRET_TOKEN}`);
