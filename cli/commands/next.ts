@@ -7,7 +7,7 @@ import { Command, CommandContext } from "../context";
 import { repoDir } from "../paths";
 import { topRelative } from "../versions/version-line";
 import { ConventionalCommit, parseConventionalCommit } from "../versions/conventional-commits";
-import { hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
+import { git, hasCommits, logCommits, reachableTags, repoRoot, resolveCommit, tagExists } from "../git";
 import { Bump, checkInitialVersion, commitBump, DEFAULT_INITIAL_VERSION, NextVersion, nextVersion } from "../versions/next-version";
 
 const USAGE = "releasectl next [service] [--stack S] [--path P]... [--repo DIR] [--from REF] [--to REF] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--json]";
@@ -143,12 +143,13 @@ export function computeNext(req: NextRequest): NextResult {
     }
     const paths = req.paths ?? [];
 
-    const tagsAtTo = mergedTags(root, to, env);
-    const prefix = linePrefix(tagsAtTo, req, to);
+    // One `git tag --merged` (it costs ~40 ms on a large history): of --from when given, else of --to.
+    const tagsAtStart = mergedTags(root, req.from ?? to, env);
+    const prefix = linePrefix(tagsAtStart, req, req.from ?? to);
     // `--from <release tag>` is the base itself, even when another release tag names the same commit.
     const fromTag = req.from !== undefined ? versionOfTag(req.from.replace(/^refs\/tags\//, ""), prefix) : undefined;
     const fromIsTag = fromTag !== undefined && tagExists(root, req.from!.replace(/^refs\/tags\//, ""), env);
-    const candidates = req.from === undefined ? tagsAtTo : fromIsTag ? [] : mergedTags(root, req.from, env);
+    const candidates = fromIsTag ? [] : tagsAtStart;
     // A stable release counts from the last stable tag, the prereleases' commits included (as
     // semantic-release promotes a beta line); --prerelease continues from the newest tag of any kind.
     const newest = latestOf(candidates, prefix, false);
@@ -200,7 +201,8 @@ export function computeNext(req: NextRequest): NextResult {
     if (ours.length < parsedAll.length) reason = `${reason}; ${parsedAll.length - ours.length} commit${parsedAll.length - ours.length === 1 ? "" : "s"} scoped to another service left out`;
     if (fallback !== undefined) reason = `${reason} ${fallback.note}`;
     const tagName = version === undefined ? undefined : `${prefix}${version}`;
-    const existingTag = tagName !== undefined && !tagsAtTo.includes(tagName) && tagExists(root, tagName, env) ? tagName : undefined;
+    const reachable = (tag: string) => (req.from === undefined ? tagsAtStart.includes(tag) : isAncestor(root, tag, to, env));
+    const existingTag = tagName !== undefined && tagExists(root, tagName, env) && !reachable(tagName) ? tagName : undefined;
     return {
         version,
         bump,
@@ -224,6 +226,15 @@ function scopedElsewhere(scope: string | undefined, others: ReadonlySet<string>)
     if (scope === undefined) return false;
     const scopes = scope.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
     return scopes.length > 0 && scopes.every((s) => others.has(s));
+}
+
+function isAncestor(dir: string, ancestor: string, ref: string, env?: NodeJS.ProcessEnv): boolean {
+    try {
+        git(dir, ["merge-base", "--is-ancestor", ancestor, ref], { env });
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 /** Tags reachable from `ref` (one git call; filtered by prefix in memory). */
