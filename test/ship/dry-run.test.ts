@@ -83,7 +83,7 @@ describe("releasectl ship --dry-run", function () {
         world.repo.git("checkout", "-q", "-b", "experiment");
         const run = await world.ship("checkout", "2.5.0", "--dry-run");
         expect(run.code).to.equal(1);
-        expect(run.stdout).to.include("now: FAILS, the release would stop here (29 passed, 1 failed, 1 advisory, 2 not applicable)");
+        expect(run.stdout).to.include("now: FAILS, the release would stop here (31 passed, 1 failed, 1 advisory, 3 not applicable)");
         expect(run.stdout).to.include("✗ repository-branch-allowed: branch experiment is not allowed for stack production");
     });
 
