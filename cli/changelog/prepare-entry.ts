@@ -29,7 +29,7 @@ export type PreparedEntry =
     | { readonly kind: "skipped"; readonly why: string };
 
 /** Why there is no history to read the commits from (not a repository, no commit): the entry is skipped, prepare goes on. */
-const NO_HISTORY = new Set(["ENOTGIT", "ENOCOMMITS", "ENOHISTORY", "ENOGIT"]);
+const NO_HISTORY = new Set(["ENOTGIT", "ENOCOMMITS", "ENOHISTORY", "ENOGIT", "ELINKEDHISTORY"]);
 
 export function preparedEntry(
     ctx: CommandContext,
