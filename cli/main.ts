@@ -29,6 +29,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     next: { summary: "the next version from the conventional commits since the last release tag", load: () => require("./commands/next").next },
     tag: { summary: "create the annotated release tag v<version> on HEAD (never pushes)", load: () => require("./commands/tag").tag },
     prepare: { summary: "write a service's next version into the stack file (previousVersion recorded, atomic, locked)", load: () => require("./commands/prepare").prepare },
+    promote: { summary: "copy the release a stack runs into another stack (staging to production), recording where it came from", load: () => require("./commands/promote").promote },
     rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
     changelog: { summary: "the release notes of a service's version, from its commits (what prepare writes into the changelog)", load: () => require("./commands/changelog").changelog },
     history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },

@@ -52,6 +52,9 @@ export function prepareEdit(text: string, loc: ServiceLocation, version: string,
     // a re-release reason speaks for one version only
     const rerelease = service.rerelease as { version?: unknown } | undefined;
     if (rerelease !== undefined && rerelease !== null && String(rerelease.version) !== version) out = removeServiceKey(out, loc, "rerelease", false);
+    // provenance speaks for the version promoted (releasectl promote writes it again for its own)
+    const promoted = service.promotedFrom as { version?: unknown } | undefined;
+    if (promoted !== undefined && promoted !== null && String(promoted.version) !== version) out = removeServiceKey(out, loc, "promotedFrom", false);
     return { text: out, from };
 }
 
