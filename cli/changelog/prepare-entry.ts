@@ -58,7 +58,10 @@ export function preparedEntry(
                 date: releaseDate(ctx.env),
             };
         } else {
-            notes = comingNotes({ dir: at.dir, stack: at.stack, project: projectName(at.dir), service: at.service, env: ctx.env }, at.version);
+            const project = projectName(at.dir);
+            const service = at.config.services.find((s) => s.name === at.service)!;
+            const line = { dir: at.dir, stack: at.stack, project, config: at.config, service, env: ctx.env };
+            notes = comingNotes({ dir: at.dir, stack: at.stack, project, service: at.service, env: ctx.env, line }, at.version);
         }
     } catch (e) {
         if (e instanceof UserError && NO_HISTORY.has(e.code)) return { kind: "skipped", why: `changelog: no entry written (${e.message.replace(/;.*$/, "")}): the entry lists the release's commits` };

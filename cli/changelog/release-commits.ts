@@ -3,6 +3,7 @@ import { UserError } from "../../config/errors";
 import { computeNext, latestTag, NextResult, UsedCommit } from "../commands/next";
 import { logCommits, resolveCommit, tagExists } from "../git";
 import { readServiceHistory, Release, shippedVersions } from "../stack/history";
+import { serviceNextRequest, ServiceLineContext, serviceTagPrefix } from "../versions/auto-version";
 import { parseConventionalCommit } from "../versions/conventional-commits";
 
 /**
@@ -31,13 +32,23 @@ export interface CommitsRequest {
     readonly service: string;
     readonly tagPrefix?: string;
     readonly env?: NodeJS.ProcessEnv;
+    /** The service's version line (its repository, paths, tag prefix), as prepare and ship auto read it. */
+    readonly line?: ServiceLineContext;
+}
+
+/** The `next` request of the service's line (without the no-tag fallback), or of the project's repository. */
+function lineRequest(req: CommitsRequest) {
+    if (req.line === undefined) return { repo: req.dir, tagPrefix: req.tagPrefix, env: req.env };
+    return { ...serviceNextRequest(req.line, { tagPrefix: req.tagPrefix }), fallback: undefined };
 }
 
 const fromNext = (r: NextResult): ReleaseCommits => ({ commits: r.commits, range: r.range, previousTag: r.previousTag });
 
 /** The commits of the release being prepared now (what `prepare <service> auto` would count). */
 export function comingCommits(req: CommitsRequest): ReleaseCommits {
-    const request = { repo: req.dir, tagPrefix: req.tagPrefix, env: req.env };
+    // exactly what prepare/ship auto count: the line's request with its no-tag fallback
+    if (req.line !== undefined) return fromNext(computeNext(serviceNextRequest(req.line, { tagPrefix: req.tagPrefix })));
+    const request = lineRequest(req);
     const tagged = computeNext(request);
     if (tagged.previousTag !== undefined) return fromNext(tagged);
     const released = lastRelease(req);
@@ -55,8 +66,8 @@ function lastRelease(req: CommitsRequest): Release | undefined {
  * versions that shipped when it is none of these.
  */
 export function commitsOfVersion(req: CommitsRequest & { readonly version: string; readonly current: string }): ReleaseCommits {
-    const prefix = req.tagPrefix ?? "v";
-    const request = { repo: req.dir, tagPrefix: req.tagPrefix, env: req.env };
+    const prefix = req.line !== undefined ? serviceTagPrefix(req.line, req.tagPrefix) : (req.tagPrefix ?? "v");
+    const request = { ...lineRequest(req), tagPrefix: prefix };
     const tag = `${prefix}${req.version}`;
     const history = readServiceHistory(req.dir, req.stack, req.project, req.service, req.env);
     const releases = history.releases.filter((r) => !r.rollback && r.version === req.version);

@@ -81,7 +81,9 @@ Examples:
         }
         repoRoot(dir, ctx.env);
         const version = requested ?? service.version;
-        const notes = notesOfVersion({ dir, stack, project: projectName(dir), service: service.name, tagPrefix: prefix, env: ctx.env }, version, service.version);
+        const project = projectName(dir);
+        const line = { dir, stack, project, config, service, env: ctx.env };
+        const notes = notesOfVersion({ dir, stack, project, service: service.name, tagPrefix: prefix, env: ctx.env, line }, version, service.version);
         ctx.stdout.write(values.plain ? textOf(notes) : markdownOf(notes));
 
         // Say when the changelog file lacks the entry (or has one of its own): what users read there.

@@ -157,8 +157,8 @@ describe("changelog: prepare writes the entry, releasectl changelog prints the n
     });
 
     it("releasectl changelog --version: a tagged version's commits run from the tag before it to its tag", async () => {
-        repo.tag("v2.4.1", { ref: "HEAD~6" });
-        repo.tag("v3.0.0", { annotated: true });
+        repo.tag("checkout-v2.4.1", { ref: "HEAD~6" }); // the service's own tags: the example stack has two services
+        repo.tag("checkout-v3.0.0", { annotated: true });
         const later = repo.commit("feat: after the release");
         const run = await cli("changelog", "checkout", "--version", "3.0.0", "--plain");
         expect(run.code, run.stderr).to.equal(0);
