@@ -33,6 +33,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
     changelog: { summary: "the release notes of a service's version, from its commits (what prepare writes into the changelog)", load: () => require("./commands/changelog").changelog },
     history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
+    metrics: { summary: "the four DORA keys per service and stack (releases per week, lead time, change failure rate, time to restore) from the release history", load: () => require("./commands/metrics").metrics },
     diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
     status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },
     ship: { summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure", load: () => require("./commands/ship").ship },

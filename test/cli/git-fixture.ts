@@ -56,6 +56,12 @@ export class GitRepo {
         return fs.readFileSync(path.join(this.dir, file), "utf8");
     }
 
+    /** The next commit gets this date (ISO 8601, e.g. 2026-03-02T10:00:00Z); later ones follow a minute apart. */
+    at(date: string): this {
+        this.clock = Date.parse(date) / 1000 - 60;
+        return this;
+    }
+
     /** Commits the given files (or nothing: an empty commit) and returns the commit id. */
     commit(message: string, files: Record<string, string> = {}): string {
         this.clock += 60;
