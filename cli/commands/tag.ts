@@ -73,7 +73,8 @@ Examples:
             return 0;
         }
         // `tag storefront 1.13.0`, `tag storefront`, `tag 1.13.0`: a first word that is no version names a service.
-        const looksLikeVersion = (w: string) => /^[vV]?\d/.test(w);
+        // An empty word is no service name either: it is refused as the version it stands in for.
+        const looksLikeVersion = (w: string) => w.trim() === "" || /^[vV]?\d/.test(w);
         const serviceName = positionals.length === 2 || (positionals.length === 1 && !looksLikeVersion(positionals[0])) ? positionals[0] : undefined;
         const versionWord = serviceName === undefined ? positionals[0] : positionals[1];
         if (serviceName === undefined && values.stack !== undefined) {

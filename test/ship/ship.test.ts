@@ -74,7 +74,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
                 expect(run.stdout).to.match(new RegExp(`^✓ ${step}: done \\(\\d+\\.\\d+s\\)`, "m"));
             }
             expect(run.stdout).to.match(/^- monitor: skipped — --monitor 0$/m);
-            expect(run.stdout).to.match(/^released checkout 2\.5\.0 to production in \d+\.\ds \(was 2\.4\.1\): tag v2\.5\.0$/m);
+            expect(run.stdout).to.match(/^released checkout 2\.5\.0 to production in \d+\.\ds \(was 2\.4\.1\): tag checkout-v2\.5\.0$/m);
             expect(run.stdout).to.include("not pushed: git push origin main checkout-v2.5.0\n");
         });
 
