@@ -43,7 +43,7 @@ describe("releasectl ship --dry-run", function () {
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production \(namespace shop, kube context prod-eu-west-1\)\n/);
         expect(run.stdout).to.match(/^version: auto → 2\.5\.0: minor: feat commit [0-9a-f]{7} "feat: one-page checkout" \(1 commit: 1 feat\) \(since tag checkout-v2\.4\.1\)$/m);
-        expect(run.stdout).to.include("now: passes (30 passed, 0 failed, 1 advisory, 2 not applicable)");
+        expect(run.stdout).to.include("now: passes (32 passed, 0 failed, 1 advisory, 3 not applicable)");
         expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0' -- Pulumi.production.yaml\n");
         expect(run.stdout).to.include("$ pulumi preview --stack production --policy-pack policies --non-interactive\n");
         expect(run.stdout).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");
