@@ -15,10 +15,35 @@ import { acquireShipLock } from "../ship/ship-lock";
 import { summaryJson, summaryText } from "../ship/summary";
 import { DEFAULTS } from "../ship/timing";
 import { isSemVer } from "../../config/versions";
+import { projectDir, resolveStack } from "../project";
 import { refuseComputeOptions } from "./next";
+import { performPromotion } from "./promote";
 import { performRollback } from "./rollback";
 
-const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json]";
+const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json]\n       releasectl ship <service> [<version>] --from STACK --stack S [...]";
+
+/** ship's positional count: the version may be left out with --from (the source's release). */
+function values0(argv: readonly string[]): number {
+    return argv.some((a) => a === "--from" || a.startsWith("--from=")) ? 1 : 2;
+}
+
+/** ship --from: the promotion, planned and checked now (dry run); ship writes and commits it as its prepare step. */
+async function promotionFor(ctx: CommandContext, service: string, version: string | undefined, values: { from?: string; stack?: string; cwd?: string; context?: string; "no-cluster"?: boolean }) {
+    const dir = projectDir(ctx, values.cwd);
+    const to = resolveStack(dir, values.stack, ctx.env);
+    const from = resolveStack(dir, values.from, ctx.env);
+    const outcome = await performPromotion({ dir, from, to, service, version, dryRun: true, noCluster: values["no-cluster"], cwd: ctx.cwd, env: ctx.env });
+    const release = outcome.plan.release;
+    return {
+        version: release.version,
+        from,
+        reason: `promoted from ${from} (its release ${release.commit.slice(0, 7)}, configuration ${release.configCommit.slice(0, 7)}; ${outcome.cluster})`,
+        edit: (before: string) => {
+            if (before !== outcome.before) throw new UserError(`${outcome.shown}: changed while the promotion was being planned; run again`, "ECHANGED");
+            return outcome.after;
+        },
+    };
+}
 
 const command: Command = {
     name: "ship",
@@ -30,7 +55,10 @@ back by itself:
 
   1 pre-check   releasectl check for the new version (the edit applied in memory)
   2 prepare     write the version into Pulumi.<stack>.yaml and commit that file alone
-                ("release <service> <version>", author from your git configuration)
+                ("release <service> <version>", author from your git configuration); with
+                --from STACK the promotion of the release STACK runs (releasectl promote
+                <service> --from STACK --to S, with its refusals; a version argument is its
+                --version), committed as "release <service> <version> (promoted from STACK)"
   3 preview     pulumi preview --stack S --policy-pack policies
   4 apply       pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is
                 awaited before the Deployment changes)
@@ -124,12 +152,21 @@ Examples:
                 strict: { type: "boolean" },
                 prerelease: { type: "string" },
                 build: { type: "string" },
+                from: { type: "string" },
+                "no-cluster": { type: "boolean" },
             },
-            { min: 2, max: 2, usage: USAGE },
+            { min: values0(ctx.argv), max: 2, usage: USAGE },
         );
         if (values.help) {
             ctx.stdout.write(`${this.help}\n`);
             return 0;
+        }
+        if (values.from === undefined && positionals.length < 2) {
+            throw new UsageError(`releasectl ship: expected 2 argument(s), got ${positionals.length}; usage: ${USAGE}`, "ship");
+        }
+        if (values.from === undefined && values["no-cluster"]) throw new UsageError("releasectl ship: --no-cluster goes with --from (it skips asking the source stack's cluster)", "ship");
+        if (values.from !== undefined && positionals[1] === "auto") {
+            throw new UsageError(`releasectl ship: with --from the version is the one ${values.from} runs; drop auto (or name one of ${values.from}'s releases)`, "ship");
         }
         if (isSemVer(positionals[1])) {
             refuseComputeOptions(values, positionals[1], ["prerelease", "build", "strict"], {
@@ -137,7 +174,9 @@ Examples:
                 computed: `releasectl ship ${positionals[0]} auto`,
             });
         }
+        const promotion = values.from === undefined ? undefined : await promotionFor(ctx, positionals[0], positionals[1], values);
         const release = decideRelease(ctx, {
+            promotion,
             service: positionals[0],
             version: positionals[1],
             cwd: values.cwd,

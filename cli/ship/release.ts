@@ -81,6 +81,8 @@ export interface ShipInput {
     readonly context?: string;
     readonly timing: TimingOptions;
     readonly auto: AutoOptions;
+    /** ship --from: the version and the stack file's new text come from a promotion (releasectl promote). */
+    readonly promotion?: { readonly version: string; readonly reason: string; readonly from: string; readonly edit: (before: string) => string };
 }
 
 /** Key of the notification target's webhook address, as `pulumi config get --path` names it. */
@@ -111,11 +113,11 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
     }
 
     const line = { dir, stack, project, config, service, env: ctx.env };
-    const choice = chooseVersion(input.version, { ...line, auto: input.auto });
+    const choice = input.promotion ? { version: input.promotion.version, reason: input.promotion.reason, tagPrefix: undefined } : chooseVersion(input.version, { ...line, auto: input.auto });
     const tagPrefix = choice.tagPrefix ?? serviceTagPrefix(line, input.auto.tagPrefix);
     checkStackFileWritable(file, shown);
     const before = readStackText(file);
-    const { text: after } = prepareEdit(before, { project, service: service.name, file: shown }, choice.version, stack);
+    const after = input.promotion ? input.promotion.edit(before) : prepareEdit(before, { project, service: service.name, file: shown }, choice.version, stack).text;
     const nextConfig = parseStackText(dir, stack, after, shown);
     const next = findService(nextConfig, service.name);
 
@@ -172,7 +174,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         signals: signalsFor(next),
         timing,
         kubeContext: input.context ?? config.kubeContext,
-        commitMessage: `release ${service.name} ${choice.version}`,
+        commitMessage: `release ${service.name} ${choice.version}${input.promotion ? ` (promoted from ${input.promotion.from})` : ""}`,
         migration: migrationChange({ dir, stack, fileName, project, service: service.name, shown, before, env: ctx.env }, next),
     };
 }

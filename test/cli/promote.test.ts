@@ -198,6 +198,21 @@ describe("releasectl promote", () => {
         });
     });
 
+    it("ship --from staging plans the promotion as its prepare step, changing nothing on --dry-run", async () => {
+        repo.commit("the policy pack", { "policies/PulumiPolicy.yaml": "runtime: nodejs\n" });
+        const commit = releaseStaging(STAGING, "release checkout 2.5.0 on staging");
+        const run = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--dry-run");
+        expect(run.stdout, run.stderr).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production/);
+        expect(run.stdout).to.include(`promoted from staging (its release ${commit.slice(0, 7)}`);
+        expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0 (promoted from staging)' -- Pulumi.production.yaml\n");
+        expect(repo.read(PROD_FILE)).to.equal(PRODUCTION);
+        const refused = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--version", "2.4.0");
+        expect(refused.code).to.equal(2);
+        const backedOut = await cli("ship", "checkout", "2.4.0", "--from", "staging", "--stack", "production", "--no-cluster", "--dry-run");
+        expect(backedOut.code).to.equal(2);
+        expect(backedOut.stderr).to.include("checkout 2.4.0 was never released on staging");
+    });
+
     it("prepare drops provenance written for another version", async () => {
         const commit = releaseStaging(STAGING, "release checkout 2.5.0 on staging");
         expect((await promote("--no-cluster")).code).to.equal(0);
