@@ -100,12 +100,28 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         });
     });
 
+    // Every command's output of a test goes to $CLUSTER_DIR/logs/suite.log beside the components'
+    // logs, so a failure can be read against Flagger's and the API server's.
+    let logged = 0;
+    afterEach(function () {
+        if (!process.env.CLUSTER_DIR || !ws) return;
+        const outputs = ws.outputs.slice(logged);
+        logged = ws.outputs.length;
+        const title = this.currentTest?.title ?? "";
+        fs.appendFileSync(`${process.env.CLUSTER_DIR}/logs/suite.log`, `===== ${new Date().toISOString()} ${this.currentTest?.state ?? ""}: ${title}\n${outputs.join("\n-----\n")}\n`);
+    });
+
     after(async () => {
         await hook?.close();
         ws?.remove();
     });
 
-    const tail = (output: string) => output.split("\n").slice(-40).join("\n");
+    /** The lines that say what went wrong (pulumi prints its errors above the summary) and the last 40. */
+    const tail = (output: string) => {
+        const lines = output.split("\n");
+        const errors = lines.filter((l) => /error|refus|fail/i.test(l)).slice(0, 20);
+        return [...errors, "...", ...lines.slice(-40)].join("\n");
+    };
 
     /** Follows the Canary once a second until its phase is one of `phases`. */
     const phase = (name: string, phases: string[], timeoutMs = 240_000) =>
@@ -184,8 +200,25 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         });
     }
 
+    /**
+     * Records the coming release's evidence (CI run, review, scan, performance report) and commits
+     * it, as a team does before shipping: the checklist refuses links left from the previous release.
+     */
+    function renewEvidence(version: string): void {
+        const text = fs.readFileSync(ws.stackFile, "utf8");
+        const renewed = text
+            .replace(/(ci\.example\.com\/shop\/checkout\/runs\/)\S+/, `$1${version}`)
+            .replace(/(git\.example\.com\/shop\/checkout\/pull\/)\S+/, `$1${version}`)
+            .replace(/(scan\.example\.com\/reports\/checkout-)\S+/, `$1${version}`)
+            .replace(/(perf\.example\.com\/reports\/checkout-)\S+/, `$1${version}`);
+        expect(renewed, "the evidence lines were not found").to.not.equal(text);
+        fs.writeFileSync(ws.stackFile, renewed);
+        ws.commit(`evidence for checkout ${version}`);
+    }
+
     it("3. ship releases a good version: Flagger analyses it with the program's MetricTemplates and promotes it", async () => {
         await setBehaviour({ checkout: { "2.5.0": { errorRate: 0, latencyMs: 40 } } });
+        renewEvidence("2.5.0");
         const run = await ship(["checkout", "2.5.0", "--monitor", "20s", "--interval", "2s"]);
         expect(run.code, tail(run.output)).to.equal(0);
         const canary = get("canary", "checkout");
@@ -209,6 +242,7 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
             if (firstFailedCheck === undefined && (get("canary", "checkout")?.status?.failedChecks ?? 0) > 0) firstFailedCheck = Date.now();
             if (!canaryFailedFired && (await firing("CanaryFailed").catch(() => [])).some((a) => a.service === "checkout")) canaryFailedFired = true;
         }, 1000);
+        renewEvidence("2.6.0");
         const run = await ship(["checkout", "2.6.0", "--monitor", "20s", "--interval", "2s"]).finally(() => clearInterval(watch));
         const restored = Date.now();
         expect(run.code, tail(run.output)).to.equal(1);
@@ -257,6 +291,7 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
                 highErrorRateFired = (await firing("HighErrorRate").catch(() => [])).some((a) => a.service === "checkout");
             }
         }, 1000);
+        renewEvidence("2.7.0");
         const run = await ship(["checkout", "2.7.0", "--monitor", "90s", "--monitor-interval", "2s", "--interval", "2s"]).finally(() => clearInterval(watch));
         const restored = Date.now();
         expect(run.code, tail(run.output)).to.equal(1);
@@ -345,6 +380,7 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
 
         const file = fs.readFileSync(ws.stackFile);
         const head = ws.git(["rev-parse", "HEAD"]);
+        const status = ws.git(["status", "--porcelain"]);
         const jobs = list("job").map((j) => j.metadata.name).sort();
         for (const args of [["rollback", "checkout", "--to", "2.4.1"], ["rollback", "checkout"]]) {
             run = ws.releasectl(args);
@@ -352,7 +388,7 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
             expect(fs.readFileSync(ws.stackFile).equals(file), "the stack file changed").to.equal(true);
         }
         expect(ws.git(["rev-parse", "HEAD"])).to.equal(head);
-        expect(ws.git(["status", "--porcelain"])).to.equal("");
+        expect(ws.git(["status", "--porcelain"])).to.equal(status);
         // Nothing reached the cluster: same Jobs, the primary and the Canary as they were.
         expect(list("job").map((j) => j.metadata.name).sort()).to.deep.equal(jobs);
         expect(imageVersion(get("deployment", "checkout"))).to.equal("3.0.0");
