@@ -31,6 +31,8 @@ export interface CanaryObject {
         readonly failedChecks?: number;
         readonly iterations?: number;
         readonly lastTransitionTime?: string;
+        /** Flagger's hash of the target's pod template it last picked up (a new revision changes it). */
+        readonly lastAppliedSpec?: string;
         readonly conditions?: readonly { readonly type?: string; readonly status?: string; readonly reason?: string; readonly message?: string }[];
     };
 }

@@ -25,12 +25,20 @@ export type WatchOutcome =
 
 /**
  * Follows the new version's canary until Succeeded (Initialized for a first release) or Failed.
- * A Failed phase that is still the one from before the release (same transition time as the
- * baseline) is Flagger not having noticed the new revision yet, not a verdict.
+ * A Failed phase that is still the one from before the release is Flagger not having noticed the
+ * new revision yet, not a verdict: the same transition time as the baseline, or the same
+ * lastAppliedSpec (Flagger rewrites the status, and its transition time, of a Failed Canary when
+ * the Canary object changes, before it picks up the new pod template; seen on the real cluster,
+ * where ship otherwise took the previous release's failure for the new one's).
  */
 export async function watchCanary(deps: WatchDeps, opts: { status: StatusContext; baseline: ClusterState; intervalMs: number; timeoutMs: number }): Promise<WatchOutcome> {
     const deadline = deps.now() + opts.timeoutMs;
-    const stale = opts.baseline.canary?.status?.phase === "Failed" ? opts.baseline.canary.status.lastTransitionTime : undefined;
+    const baseline = opts.baseline.canary?.status;
+    const wasFailed = baseline?.phase === "Failed";
+    const stillOld = (st: ClusterState["canary"]) =>
+        wasFailed &&
+        ((baseline?.lastTransitionTime !== undefined && st?.status?.lastTransitionTime === baseline.lastTransitionTime) ||
+            (baseline?.lastAppliedSpec !== undefined && st?.status?.lastAppliedSpec === baseline.lastAppliedSpec));
     let last = "";
     let view: StatusView | undefined;
     let error: string | undefined;
@@ -42,7 +50,7 @@ export async function watchCanary(deps: WatchDeps, opts: { status: StatusContext
             const line = progressLine(view);
             if (line !== last) deps.onChange(line);
             last = line;
-            const old = view.verdict === "failed" && stale !== undefined && state.canary?.status?.lastTransitionTime === stale;
+            const old = view.verdict === "failed" && stillOld(state.canary);
             if (view.verdict === "succeeded") return { ok: true, view };
             if (view.verdict === "failed" && !old) {
                 const said = view.message ? `: "${view.message}"` : "";

@@ -49,8 +49,10 @@ export function evidenceRule(spec: {
             const value = annotation(resource.props, key);
             if (value !== undefined && value.trim() !== "") {
                 // A link that names the version being replaced, and not this one, is that release's evidence.
+                // Not for a rollback: it re-applies a version that shipped with its own evidence, the
+                // links left in the file are the failed release's, and a rollback must never be held up.
                 const previous = release.previousVersion;
-                if (previous === undefined || previous === release.version || !namesVersion(value, previous) || namesVersion(value, release.version)) return checked([]);
+                if (release.rollback || previous === undefined || previous === release.version || !namesVersion(value, previous) || namesVersion(value, release.version)) return checked([]);
                 return checked([
                     `the evidence that ${spec.proves} (${key}: ${value}) names ${previous}, the version this release replaces, not ${release.version}: ` +
                         `evidence recorded for the previous release proves nothing about this one. Record ${release.version}'s own in evidence.${spec.configKey}.`,

@@ -151,6 +151,16 @@ for (const [rule, key, configKey, proves] of EVIDENCE) {
             expect(messages(outcome)[0]).to.include(`no evidence that ${proves}`).and.include(configKey);
         });
 
+        it("fails a link that names only the version being replaced, and lets a rollback through with it", async () => {
+            // The failed 2.6.0 release's links stay in the file when it is rolled back to 2.5.0.
+            const base = changed(changed(changed(deployment(), [...ANN, "releasectl.dev/version"], "2.5.0"), [...ANN, "releasectl.dev/previous-version"], "2.6.0"), ["spec", "template", "spec", "containers", 0, "image"], "registry.example.com/shop/checkout:2.5.0");
+            const stale = changed(base, [...ANN, `releasectl.dev/evidence-${key}`], `https://evidence.example.com/checkout-2.6.0`);
+            const release = await runResource(rule, changed(stale, [...ANN, "releasectl.dev/rollback"], "false"));
+            expect(messages(release)[0]).to.include("names 2.6.0, the version this release replaces, not 2.5.0");
+            const rollback = await runResource(rule, changed(stale, [...ANN, "releasectl.dev/rollback"], "true"));
+            expect(rollback).to.deep.equal({ violations: [] });
+        });
+
         it("does not require the evidence outside production", async () => {
             const dev = { ...changed(deployment(), [...ANN, `releasectl.dev/evidence-${key}`], undefined), urn: "urn:pulumi:dev::releasectl::x$kubernetes:apps/v1:Deployment::checkout-deployment" };
             const outcome = await runResource(rule, changed(dev, [...ANN, "releasectl.dev/environment"], "dev"));

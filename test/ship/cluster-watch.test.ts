@@ -5,9 +5,10 @@ import { canaryObject, deploymentObject } from "../helpers/fake-kube-api";
 
 const STATUS = { service: "checkout", stack: "production", stackVersion: "2.5.0", threshold: 5 };
 
-function state(opts: { phase: string; primary: string; target: string; transition?: string; failedChecks?: number; primaryAvailable?: number }): ClusterState {
+function state(opts: { phase: string; primary: string; target: string; transition?: string; applied?: string; failedChecks?: number; primaryAvailable?: number }): ClusterState {
     const canary = canaryObject({ name: "checkout", namespace: "shop", phase: opts.phase, failedChecks: opts.failedChecks }) as { status: Record<string, unknown> };
     if (opts.transition) canary.status.lastTransitionTime = opts.transition;
+    if (opts.applied) canary.status.lastAppliedSpec = opts.applied;
     return {
         canary: canary as CanaryObject,
         primary: deploymentObject({ name: "checkout-primary", namespace: "shop", version: opts.primary, available: opts.primaryAvailable }) as DeploymentObject,
@@ -63,6 +64,26 @@ describe("ship's canary watch", () => {
             state({ phase: "Succeeded", primary: "2.5.0", target: "2.5.0", transition: "2026-01-01T11:05:00Z" }),
         );
         expect((await watch(deps, old)).ok).to.equal(true);
+    });
+
+    it("takes a Failed phase that Flagger re-stamped, but for the old pod template, for Flagger not having started yet", async () => {
+        // Seen on the real cluster: the Canary object changes with the release, Flagger rewrites the
+        // Failed status (new transition time) before it picks up the new template (lastAppliedSpec).
+        const old = state({ phase: "Failed", primary: "2.4.1", target: "2.4.2", transition: "2026-01-01T10:00:00Z", applied: "6d9c7b" });
+        const deps = looks(
+            state({ phase: "Failed", primary: "2.4.1", target: "2.5.0", transition: "2026-01-01T10:20:00Z", applied: "6d9c7b" }),
+            state({ phase: "Progressing", primary: "2.4.1", target: "2.5.0", transition: "2026-01-01T10:21:00Z", applied: "84fa01" }),
+            state({ phase: "Succeeded", primary: "2.5.0", target: "2.5.0", transition: "2026-01-01T10:25:00Z", applied: "84fa01" }),
+        );
+        expect((await watch(deps, old)).ok).to.equal(true);
+        // The new template failing is the verdict.
+        const failing = looks(
+            state({ phase: "Failed", primary: "2.4.1", target: "2.5.0", transition: "2026-01-01T10:20:00Z", applied: "6d9c7b" }),
+            state({ phase: "Failed", primary: "2.4.1", target: "2.5.0", transition: "2026-01-01T10:23:00Z", applied: "84fa01", failedChecks: 5 }),
+        );
+        const outcome = await watch(failing, old);
+        expect(outcome.ok).to.equal(false);
+        expect(failing.lines.length).to.equal(2);
     });
 
     it("retries a look that cannot reach the cluster", async () => {
