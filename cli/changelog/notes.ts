@@ -116,3 +116,27 @@ export function notesText(notes: ReleaseNotes): string {
     }
     return `${blocks.join("\n\n")}\n`;
 }
+
+/**
+ * The notes in an announcement (a chat message): the plain text of notesText, at most `limit`
+ * items (breaking changes first, as the sections go), then how many more and where to read them.
+ */
+export function announcementNotes(notes: ReleaseNotes, opts: { limit?: number; more?: string } = {}): string {
+    const limit = opts.limit ?? 10;
+    if (isEmpty(notes)) return `${NO_CHANGES}\n`;
+    const blocks: string[] = [];
+    let shown = 0;
+    let total = 0;
+    for (const { key, title } of SECTIONS) {
+        const items = notes[key];
+        total += items.length;
+        const room = Math.max(0, limit - shown);
+        if (items.length === 0 || room === 0) continue;
+        const taken = items.slice(0, room);
+        shown += taken.length;
+        blocks.push([`${title}:`, ...taken.map((i) => `- ${i.scope ? `${i.scope}: ` : ""}${i.text} (${i.sha.slice(0, 7)})`)].join("\n"));
+    }
+    const rest = total - shown;
+    if (rest > 0) blocks.push(`… and ${rest} more${opts.more ? `: ${opts.more}` : ""}`);
+    return `${blocks.join("\n\n")}\n`;
+}

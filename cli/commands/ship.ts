@@ -54,8 +54,10 @@ Releases one service, every step in order, stopping at the first failure and put
 back by itself:
 
   1 pre-check   releasectl check for the new version (the edit applied in memory)
-  2 prepare     write the version into Pulumi.<stack>.yaml and commit that file alone
-                ("release <service> <version>", author from your git configuration); with
+  2 prepare     write the version into Pulumi.<stack>.yaml and the release's changelog entry
+                (as releasectl prepare writes it: the file repository-changelog-entry reads,
+                default CHANGELOG.md) and commit those files alone ("release <service>
+                <version>", author from your git configuration); with
                 --from STACK the promotion of the release STACK runs (releasectl promote
                 <service> --from STACK --to S, with its refusals; a version argument is its
                 --version), committed as "release <service> <version> (promoted from STACK)"
@@ -65,16 +67,19 @@ back by itself:
   5 canary      follow the Flagger Canary until Succeeded or Failed (as status --watch)
   6 monitor     the alert rules' error-rate and latency expressions against Prometheus for the
                 --monitor window; a value above the alert threshold is a breach
-  7 tag         annotated tag v<version> on the release commit (never pushed)
-  8 announce    post the release to the service's notification target
+  7 tag         annotated tag <tag prefix><version> on the release commit (never pushed), its
+                message the release notes of the service's own commits (as releasectl tag)
+  8 announce    post the release and its notes to the service's notification target
 
 On failure:
   pre-check, prepare   nothing changed; exit 1.
   preview              nothing was applied: the prepare commit is reverted by a new commit (the
-                       stack file is back byte for byte) and pulumi up does not run; exit 1.
+                       stack file and the changelog are back byte for byte) and pulumi up does
+                       not run; exit 1.
   apply, canary, monitor
                        rollback: releasectl rollback to the previous version (rollback: true,
-                       Flagger skips the analysis), committed; pulumi up again; wait until the
+                       Flagger skips the analysis) and the changelog without the release's
+                       entry, committed; pulumi up again; wait until the
                        previous version serves (its primary Deployment rolled out); announce the
                        rollback and the reason; exit 1. If the rollback itself cannot finish
                        (refused, a contract migration whose downgrade must run first, pulumi up
@@ -114,6 +119,8 @@ Options:
   --context NAME          kube context (default: the stack's releasectl:kubeContext)
   --policy-pack DIR       policy pack folder, relative to the project (default: policies)
   --policy-pack-config F  pack config for the pre-check and pulumi (--policy-pack-config)
+  --no-changelog          do not write the changelog entry (the notes still make the tag
+                          message and the announcements)
   --tag-prefix P, --strict, --prerelease ID, --build META
                           as in releasectl next, for auto (the tag is <prefix><version>);
                           --strict, --prerelease and --build with an explicit version are
@@ -154,6 +161,7 @@ Examples:
                 build: { type: "string" },
                 from: { type: "string" },
                 "no-cluster": { type: "boolean" },
+                "no-changelog": { type: "boolean" },
             },
             { min: values0(ctx.argv), max: 2, usage: USAGE },
         );
@@ -193,6 +201,7 @@ Examples:
                 rollbackTimeout: values["rollback-timeout"],
             },
             auto: { tagPrefix: values["tag-prefix"], strict: values.strict, prerelease: values.prerelease, build: values.build },
+            noChangelog: values["no-changelog"],
         });
         const check = () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
         const where = (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;

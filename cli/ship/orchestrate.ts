@@ -4,7 +4,8 @@ import { RollbackOutcome, shellLine } from "../commands/rollback";
 import { NotificationConfig } from "../../config/types";
 import { UserError } from "../../config/errors";
 import { watchCanary, waitForPrevious } from "./cluster-watch";
-import { ShipGit } from "./git-steps";
+import { announcementNotes } from "../changelog/notes";
+import { ChangelogChange, ShipGit } from "./git-steps";
 import { countsLine, failedChecks } from "./precheck";
 import { describeSample, monitor, MonitorResult, Sample } from "./prometheus";
 import { Progress, StepView } from "./progress";
@@ -117,6 +118,8 @@ class Ship {
     private readonly commits: { release?: string; revert?: string; rollback?: string } = {};
     private readonly announcements: { release?: string; rollback?: string } = {};
     private tag?: string;
+    /** The changelog entry the prepare step wrote (committed with the stack file). */
+    private changelog?: ChangelogChange;
     private monitorResult?: MonitorResult;
     private details: string[] = [];
 
@@ -147,7 +150,7 @@ class Ship {
         }
         if (this.deps.confirm) {
             this.deps.progress.detach();
-            const question = `release ${r.service.name} ${r.from} → ${r.version} to stack ${r.stack}: commit ${r.fileName}, pulumi up, follow the canary${r.timing.monitorWindowMs > 0 ? ", monitor" : ""}. Go on?`;
+            const question = `release ${r.service.name} ${r.from} → ${r.version} to stack ${r.stack}: commit ${r.fileName}${r.changelog.kind === "entry" ? ` and ${r.changelog.shown}` : ""}, pulumi up, follow the canary${r.timing.monitorWindowMs > 0 ? ", monitor" : ""}. Go on?`;
             if (!(await this.deps.confirm(question))) {
                 return this.finish({ result: "not released", exitCode: 1, failedStep: "confirm", reason: "not confirmed: nothing changed" });
             }
@@ -157,17 +160,34 @@ class Ship {
             return this.finish({ result: "not released", exitCode: 1, failedStep: "confirm", reason: "interrupted (Ctrl-C) before anything changed" });
         }
 
-        // 2. prepare: the stack file and its commit.
+        // 2. prepare: the stack file, the changelog entry (as releasectl prepare writes it) and their commit.
         try {
-            await this.step("prepare", async () => {
+            await this.step("prepare", async (note) => {
                 await this.deps.git.writeStackFile(r.before, r.after);
+                let changelogLine: string | undefined;
+                if (r.changelog.kind === "entry") {
+                    try {
+                        const written = await this.deps.git.writeChangelog(r.changelog.entry, r.changelog.path);
+                        this.changelog = written.change;
+                        changelogLine = written.line;
+                        note(written.line);
+                    } catch (e) {
+                        await this.deps.git.writeStackFile(r.after, r.before);
+                        throw new StepFailure(`changelog entry not written: ${firstLine(e)}; ${r.fileName} is restored`, "changelog not written");
+                    }
+                } else {
+                    note(r.changelog.why);
+                }
+                const files = [r.fileName, ...(this.changelog ? [this.changelog.path] : [])];
                 try {
-                    this.commits.release = this.deps.git.commitStackFile(r.commitMessage);
+                    this.commits.release = this.deps.git.commitStackFile(r.commitMessage, undefined, this.changelog ? [this.changelog.path] : []);
                 } catch (e) {
                     await this.deps.git.writeStackFile(r.after, r.before);
-                    throw new StepFailure(`git commit failed: ${firstLine(e)}; ${r.fileName} is restored`, "git commit failed");
+                    const restored = this.restoreChangelog();
+                    throw new StepFailure(`git commit failed: ${firstLine(e)}; ${r.fileName} is restored${restored}`, "git commit failed");
                 }
-                return `${r.fileName}: ${r.from} → ${r.version}, committed ${short(this.commits.release)} "${r.commitMessage}"`;
+                const entry = changelogLine === undefined ? "" : `; ${changelogLine}`;
+                return `${r.fileName}: ${r.from} → ${r.version}${entry}; committed ${short(this.commits.release)} "${r.commitMessage}" (${files.join(", ")})`;
             });
         } catch (e) {
             return this.notReleased("prepare", e, "nothing was applied");
@@ -246,7 +266,7 @@ class Ship {
         try {
             await this.step("tag", async () => {
                 if (this.deps.git.tagExists(r.tagName)) throw new StepFailure(`tag ${r.tagName} exists already (created meanwhile?); not moved`, "tag exists");
-                this.deps.git.tag(r.tagName, this.commits.release!, r.tagPrefix, `release ${r.tagName}\n`);
+                this.deps.git.tag(r.tagName, this.commits.release!, r.tagMessage);
                 this.tag = r.tagName;
                 return `${r.tagName} on ${short(this.commits.release)} (not pushed)`;
             });
@@ -254,7 +274,7 @@ class Ship {
             this.warn(`tag not created: ${reasonOf(e)}; create it by hand: git tag -a ${r.tagName} ${short(this.commits.release)} -m "release ${r.tagName}"`);
         }
         const monitored = this.monitorResult ? `, ${formatDuration(r.timing.monitorWindowMs)} of monitoring clean (${this.monitorResult.last.map(describeSample).join(", ")})` : "";
-        const text = `released ${r.service.name} ${r.version} to ${r.stack} (was ${r.from}), run by ${this.facts.author}: canary passed${monitored}.${this.tag ? ` Tag ${this.tag}.` : ""}`;
+        const text = `released ${r.service.name} ${r.version} to ${r.stack} (was ${r.from}), run by ${this.facts.author}: canary passed${monitored}.${this.tag ? ` Tag ${this.tag}.` : ""}${this.notesBlock()}`;
         this.announcements.release = await this.announceStep("announce", text);
         return this.finish({ result: "released", exitCode: 0, production: `${r.version} serves all traffic`, stackFile: `${r.fileName} names ${r.version} (release commit ${short(this.commits.release)})` });
     }
@@ -273,13 +293,15 @@ class Ship {
         const step = this.addStep({ id: "revert", title: "revert the prepare commit" });
         this.skipRest();
         try {
-            await this.step(step.id, async () => {
+            await this.step(step.id, async (note) => {
                 await this.deps.git.writeStackFile(r.after, r.before);
+                const changelog = this.undoChangelog(note);
                 this.commits.revert = this.deps.git.commitStackFile(
                     `revert release ${r.service.name} ${r.version}: ${shortOf(e)}`,
                     `This reverts commit ${this.commits.release}.\n\n${reason}.\nNothing was applied: pulumi up did not run.`,
+                    changelog === undefined ? [] : [changelog],
                 );
-                return `committed ${short(this.commits.revert)}: ${r.fileName} is back to ${r.from}, byte for byte`;
+                return `committed ${short(this.commits.revert)}: ${r.fileName} is back to ${r.from}${changelog === undefined ? "" : ` and ${changelog} to before the release`}, byte for byte`;
             });
         } catch (err) {
             return this.finish({
@@ -287,7 +309,7 @@ class Ship {
                 exitCode: 1,
                 failedStep: "preview",
                 reason: `${reason}; nothing was applied, but reverting the prepare commit failed: ${reasonOf(err)}`,
-                manual: [`git revert --no-edit ${short(this.commits.release)}   # ${r.fileName} back to ${r.from}; production was not changed`],
+                manual: [`git revert --no-edit ${short(this.commits.release)}   # ${r.fileName} back to ${r.from}${this.changelog ? `, ${this.changelog.path} without the entry` : ""}; production was not changed`],
             });
         }
         return this.finish({
@@ -312,7 +334,7 @@ class Ship {
         const failed = async (why: string, manual: string[], stackFile: string): Promise<ShipOutcome> => {
             this.skipRest();
             const production = await this.look();
-            const text = `ROLLBACK FAILED: ${r.service.name} ${r.version} failed in ${r.stack} (${reason}) and the automatic rollback to ${r.from} did not complete: ${why}. Production: ${production}. ${this.facts.author} is on it; see ${status}.`;
+            const text = `ROLLBACK FAILED: ${r.service.name} ${r.version} failed in ${r.stack} (${reason}) and the automatic rollback to ${r.from} did not complete: ${why}. Production: ${production}. ${this.facts.author} is on it; see ${status}.${this.notesBlock(`What ${r.version} changes:`)}`;
             this.announcements.rollback = await this.announceStep("announce-rollback", text, true);
             return this.finish({ result: "rollback failed", exitCode: 1, failedStep: stepId, reason: `${reason}; rollback failed: ${why}`, production, stackFile, manual });
         };
@@ -324,9 +346,15 @@ class Ship {
                 held.outcome = await this.deps.rollback(r.from);
                 const to = held.outcome.plan.target.version;
                 const subject = `rollback ${r.service.name} to ${to}: ${shortReason}`;
-                this.commits.rollback = this.deps.git.commitStackFile(subject, `${reason}.\n\nReleased ${r.version} in ${this.commits.release}; rolled back automatically by releasectl ship.`);
+                // the entry of a release that did not stand goes with it (the version's next release writes it again)
+                const changelog = this.undoChangelog(note);
+                this.commits.rollback = this.deps.git.commitStackFile(
+                    subject,
+                    `${reason}.\n\nReleased ${r.version} in ${this.commits.release}; rolled back automatically by releasectl ship.${changelog === undefined ? "" : `\n${changelog}: the entry of ${r.version} is removed.`}`,
+                    changelog === undefined ? [] : [changelog],
+                );
                 note(`committed ${short(this.commits.rollback)} "${subject}"`);
-                return `${r.fileName}: ${r.version} → ${to}, rollback: true (Flagger promotes it without analysis), committed ${short(this.commits.rollback)}`;
+                return `${r.fileName}: ${r.version} → ${to}, rollback: true (Flagger promotes it without analysis)${changelog === undefined ? "" : `, ${changelog} without the entry of ${r.version}`}, committed ${short(this.commits.rollback)}`;
             });
         } catch (err) {
             if (held.outcome === undefined) {
@@ -410,7 +438,7 @@ class Ship {
         }
 
         // R4. tell the team.
-        const text = `ROLLED BACK: ${r.service.name} ${r.version} in ${r.stack} failed at ${stepId} (${reason}); releasectl ship rolled it back to ${target}, which serves again. Run by ${this.facts.author}.`;
+        const text = `ROLLED BACK: ${r.service.name} ${r.version} in ${r.stack} failed at ${stepId} (${reason}); releasectl ship rolled it back to ${target}, which serves again. Run by ${this.facts.author}.${this.notesBlock(`Rolled back, what ${r.version} changes:`)}`;
         this.announcements.rollback = await this.announceStep("announce-rollback", text);
         return this.finish({
             result: "rolled back",
@@ -420,6 +448,47 @@ class Ship {
             production: `${target} serves again`,
             stackFile: `${r.fileName} names ${target} (rollback commit ${short(this.commits.rollback)})`,
         });
+    }
+
+    // ---- the changelog ---------------------------------------------------------------------
+
+    /**
+     * The release's changelog entry undone (the file as before the release, byte for byte), for a
+     * commit that undoes the release commit: the path to commit with the stack file, or undefined
+     * (no entry was written, or the file changed since: then it stays, with a warning).
+     */
+    private undoChangelog(note: (line: string) => void): string | undefined {
+        const change = this.changelog;
+        if (change === undefined) return undefined;
+        try {
+            this.deps.git.restoreChangelog(change);
+            note(`${change.path}: back to before the release, byte for byte`);
+            return change.path;
+        } catch (e) {
+            this.warn(`${change.path} keeps the entry of ${this.r.service.name} ${this.r.version}: ${firstLine(e)}`);
+            return undefined;
+        }
+    }
+
+    /** After a failed prepare commit: the changelog as before, for the reason (never throws). */
+    private restoreChangelog(): string {
+        const change = this.changelog;
+        if (change === undefined) return "";
+        try {
+            this.deps.git.restoreChangelog(change);
+            this.changelog = undefined;
+            return ` and so is ${change.path}`;
+        } catch (e) {
+            return `; ${change.path} keeps the entry (${firstLine(e)})`;
+        }
+    }
+
+    /** The release notes for an announcement (blank line, optional title, the notes), or "". */
+    private notesBlock(title?: string): string {
+        const notes = this.r.notes;
+        if (notes === undefined) return "";
+        const more = `releasectl changelog ${this.r.service.name} --version ${this.r.version} --stack ${this.r.stack}`;
+        return `\n\n${title === undefined ? "" : `${title}\n`}${announcementNotes(notes.notes, { more })}`.trimEnd();
     }
 
     // ---- edges -----------------------------------------------------------------------------

@@ -33,6 +33,10 @@ export interface ShipPlan {
     readonly steps: readonly PlanStep[];
     readonly rollback: readonly PlanStep[];
     readonly queries: readonly { readonly signal: string; readonly expr: string; readonly threshold: number; readonly unit: string }[];
+    /** The changelog entry the prepare step writes (as releasectl prepare), committed with the stack file. */
+    readonly changelog: { readonly file?: string; readonly what: string };
+    /** The annotated tag's message (the release notes). */
+    readonly tagMessage: string;
     /** This machine's shortcomings a real run would stop at (a missing pulumi). */
     readonly warnings: readonly string[];
 }
@@ -49,6 +53,10 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         r.migration === undefined
             ? []
             : [`the migration Job ${names.migrationJob(r.next)} (${r.migration.phase}${r.migration.ownChange ? "" : ", block unchanged since " + r.from}) runs and must complete before the Deployment changes; a failed Job stops pulumi up`];
+    const log = r.changelog;
+    const entryWhat = log.kind === "entry" ? log.entry.dryRun().trimEnd().split("\n").filter((l) => l.trim() !== "") : [log.why];
+    const committed = log.kind === "entry" ? `${r.fileName} ${log.path}` : r.fileName;
+    const files = log.kind === "entry" ? `${r.fileName} and ${log.path}` : r.fileName;
     const steps: PlanStep[] = [
         {
             id: "precheck",
@@ -60,16 +68,21 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         {
             id: "prepare",
             title: "prepare",
-            what: [`write ${r.service.name} ${r.version} into ${r.shown}:`, ...changes.map((l) => `  ${l}`), "and commit that file alone (author: your git identity)"],
-            commands: [`git commit -m ${shellLine([r.commitMessage])} -- ${r.fileName}`],
-            onFailure: "stop: the file is restored, nothing applied (exit 1)",
+            what: [
+                `write ${r.service.name} ${r.version} into ${r.shown}:`,
+                ...changes.map((l) => `  ${l}`),
+                ...entryWhat,
+                `and commit ${log.kind === "entry" ? "those files" : "that file"} alone (author: your git identity)`,
+            ],
+            commands: [`git commit -m ${shellLine([r.commitMessage])} -- ${committed}`],
+            onFailure: `stop: ${log.kind === "entry" ? "the files are" : "the file is"} restored, nothing applied (exit 1)`,
         },
         {
             id: "preview",
             title: "preview",
             what: [`the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/`],
             commands: [pulumi(r.pulumiArgs.preview)],
-            onFailure: `stop: nothing was applied, so there is nothing to roll back: a new commit "revert release ${r.service.name} ${r.version}: ..." restores ${r.fileName} byte for byte, and pulumi up does not run (exit 1)`,
+            onFailure: `stop: nothing was applied, so there is nothing to roll back: a new commit "revert release ${r.service.name} ${r.version}: ..." restores ${files} byte for byte, and pulumi up does not run (exit 1)`,
         },
         {
             id: "apply",
@@ -105,7 +118,7 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         {
             id: "tag",
             title: "tag",
-            what: [`the annotated tag ${r.tagName} on the prepare commit (not pushed)`],
+            what: [`the annotated tag ${r.tagName} on the prepare commit (not pushed), with the message:`, ...r.tagMessage.trimEnd().split("\n").map((l) => `  ${l}`.trimEnd())],
             commands: [`git tag --annotate ${r.tagName} <prepare commit>`],
             onFailure: "a warning: the release stands",
         },
@@ -115,7 +128,9 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
             what:
                 target === undefined
                     ? ["no notification target: nothing to announce"]
-                    : [`post the release to ${target.name} (${target.type}${target.channel ? ` ${target.channel}` : ""}); the webhook address is a secret, read with pulumi and never printed`],
+                    : [
+                          `post the release to ${target.name} (${target.type}${target.channel ? ` ${target.channel}` : ""})${r.notes ? ", with the release notes" : ""}; the webhook address is a secret, read with pulumi and never printed`,
+                      ],
             commands: target === undefined ? [] : [pulumi(["config", "get", "--path", addressKey(r.project, target.name), "--stack", r.stack])],
             onFailure: "a warning: the release stands",
         },
@@ -130,8 +145,12 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         {
             id: "rollback",
             title: "configuration",
-            what: [`${r.service.name}'s configuration of ${r.from} from the stack file's history, marked rollback: true (Flagger promotes it without analysis: the fast path)`, ...downgrade],
-            commands: [`releasectl rollback ${r.service.name} --to ${r.from} --stack ${r.stack}`, `git commit -m "rollback ${r.service.name} to ${r.from}: <reason>" -- ${r.fileName}`],
+            what: [
+                `${r.service.name}'s configuration of ${r.from} from the stack file's history, marked rollback: true (Flagger promotes it without analysis: the fast path)`,
+                ...(log.kind === "entry" ? [`${log.path} back to before the release (the entry of ${r.version} goes with it, byte for byte)`] : []),
+                ...downgrade,
+            ],
+            commands: [`releasectl rollback ${r.service.name} --to ${r.from} --stack ${r.stack}`, `git commit -m "rollback ${r.service.name} to ${r.from}: <reason>" -- ${committed}`],
         },
         { id: "reapply", title: "apply", what: [`apply the rolled-back configuration: the Deployment goes back to ${r.from}, Flagger promotes it without analysis`], commands: [pulumi(r.pulumiArgs.up)] },
         {
@@ -143,7 +162,7 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         {
             id: "announce-rollback",
             title: "announce",
-            what: [target === undefined ? "no notification target" : `post the rollback and its reason to ${target.name}`, "then exit 1; if the rollback itself fails, ship says what production runs and the exact commands to finish by hand"],
+            what: [target === undefined ? "no notification target" : `post the rollback, its reason${r.notes ? " and the release notes" : ""} to ${target.name}`, "then exit 1; if the rollback itself fails, ship says what production runs and the exact commands to finish by hand"],
             commands: [],
         },
     ];
@@ -157,6 +176,8 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         steps,
         rollback,
         queries: r.signals.map((s) => ({ signal: s.name, expr: s.expr, threshold: s.threshold, unit: s.unit })),
+        changelog: log.kind === "entry" ? { file: log.path, what: entryWhat.join("\n") } : { what: log.why },
+        tagMessage: r.tagMessage,
         warnings,
     };
 }
@@ -172,7 +193,7 @@ export function planText(plan: ShipPlan, where: string): string {
             const indent = " ".repeat(head.length);
             const what = step.what.length > 0 ? step.what : [""];
             lines.push(`${head}${what[0]}`.trimEnd());
-            for (const w of what.slice(1)) lines.push(`${indent}${w}`);
+            for (const w of what.slice(1)) lines.push(`${indent}${w}`.trimEnd());
             if (step.id === "precheck") {
                 lines.push(`${indent}now: ${plan.precheck.passed ? "passes" : "FAILS, the release would stop here"} (${plan.precheck.counts})`);
                 for (const f of plan.precheck.failed) lines.push(`${indent}  ✗ ${f}`);

@@ -8,6 +8,9 @@ import { ChecklistConfig, loadChecklistConfig } from "../checklist/config";
 import { DECLARATIONS } from "../checklist/run";
 import { CommandContext } from "../context";
 import { prepareEdit } from "../commands/prepare";
+import { tagMessage } from "../commands/tag";
+import { ServiceNotes } from "../changelog/entry";
+import { PreparedEntry, preparedEntry } from "../changelog/prepare-entry";
 import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
 import { checkPathValue, checkStackFileWritable } from "../paths";
 import { findService, loadProjectStack } from "../project";
@@ -49,6 +52,16 @@ export interface ShipRelease {
     readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[] };
     readonly tagName: string;
     readonly tagPrefix: string;
+    /** The annotated tag's message: the release notes, as releasectl tag <service> writes them. */
+    readonly tagMessage: string;
+    /**
+     * The release's notes: its commits on the service's version line (repository, paths, tag
+     * prefix), as prepare, releasectl changelog and releasectl tag read them. For the changelog
+     * entry, the tag and the announcements; undefined when the history cannot be read.
+     */
+    readonly notes?: ServiceNotes;
+    /** The changelog step of prepare: the entry to write and commit with the stack file, or why none. */
+    readonly changelog: ShipChangelog;
     readonly notification?: NotificationConfig;
     readonly prometheus?: { readonly url: string; readonly source: string };
     readonly signals: readonly Signal[];
@@ -58,6 +71,17 @@ export interface ShipRelease {
     /** The new release's migration, and whether its block was written for it (not carried over). */
     readonly migration?: MigrationChange;
 }
+
+export type ShipChangelog =
+    | {
+          readonly kind: "entry";
+          readonly entry: Extract<PreparedEntry, { kind: "entry" }>;
+          /** The changelog as git commands in `dir` name it. */
+          readonly path: string;
+          /** As messages show it. */
+          readonly shown: string;
+      }
+    | { readonly kind: "none"; readonly why: string };
 
 export interface MigrationChange {
     readonly phase: string;
@@ -81,6 +105,8 @@ export interface ShipInput {
     readonly context?: string;
     readonly timing: TimingOptions;
     readonly auto: AutoOptions;
+    /** --no-changelog: no changelog entry (the notes still make the tag message and announcements). */
+    readonly noChangelog?: boolean;
     /** ship --from: the version and the stack file's new text come from a promotion (releasectl promote). */
     readonly promotion?: { readonly version: string; readonly reason: string; readonly from: string; readonly edit: (before: string) => string };
 }
@@ -145,6 +171,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
     const packArgs = ["--policy-pack", policyPack, ...(input.policyPackConfig === undefined ? [] : ["--policy-pack-config", path.resolve(ctx.cwd, input.policyPackConfig)])];
 
     const prometheus = timing.monitorWindowMs === 0 ? undefined : prometheusAddress(input.prometheusUrl, config, shown, stack);
+    const { notes, changelog } = shipChangelog(ctx, { dir, stack, config, service: service.name, version: choice.version, policyPackConfig: input.policyPackConfig, off: input.noChangelog === true });
     return {
         dir,
         stack,
@@ -169,6 +196,9 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         },
         tagName,
         tagPrefix,
+        tagMessage: notes === undefined ? `release ${tagName}\n` : tagMessage(tagName, { commits: notes.commits.commits, previousTag: notes.commits.previousTag }),
+        notes,
+        changelog,
         notification: config.notifications[service.notification],
         prometheus,
         signals: signalsFor(next),
@@ -177,6 +207,43 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         commitMessage: `release ${service.name} ${choice.version}${input.promotion ? ` (promoted from ${input.promotion.from})` : ""}`,
         migration: migrationChange({ dir, stack, fileName, project, service: service.name, shown, before, env: ctx.env }, next),
     };
+}
+
+/**
+ * The notes of the release and prepare's changelog entry (prepare-entry.ts: the same commits, file
+ * and entry). The changelog is committed with the stack file, so uncommitted changes to it are
+ * refused as the stack file's are. Notes that cannot be made (no history, a service repository
+ * without tags) leave the release as it was before changelogs: no entry, the plain tag message.
+ */
+function shipChangelog(
+    ctx: CommandContext,
+    at: { dir: string; stack: string; config: ReleaseConfig; service: string; version: string; policyPackConfig?: string; off: boolean },
+): { notes?: ServiceNotes; changelog: ShipChangelog } {
+    let entry: PreparedEntry;
+    try {
+        entry = preparedEntry(ctx, at);
+    } catch (e) {
+        if (!(e instanceof UserError) || e.code === "ECONFIG" || e.code === "EUSAGE") throw e;
+        return { changelog: { kind: "none", why: `changelog: no entry written (${e.message.replace(/;.*$/, "")}): the entry lists the release's commits` } };
+    }
+    if (entry.kind === "skipped") return { changelog: { kind: "none", why: entry.why } };
+    if (at.off) return { notes: entry.notes, changelog: { kind: "none", why: `changelog: no entry written (--no-changelog)` } };
+    const gitPath = path.relative(at.dir, entry.file).split(path.sep).join("/");
+    if (fs.existsSync(entry.file)) {
+        if (!isTracked(at.dir, gitPath, ctx.env)) {
+            throw new UserError(
+                `${entry.shown}: not committed to git; commit it first (git add ${gitPath} && git commit), or pass --no-changelog: ship commits the release's changelog entry with the version change`,
+                "EDIRTY",
+            );
+        }
+        if (changedPaths(at.dir, [gitPath], ctx.env).length > 0) {
+            throw new UserError(
+                `${entry.shown}: has uncommitted changes; commit them (git commit ${gitPath}) or discard them (git restore ${gitPath}) first, or pass --no-changelog: ship commits the release's changelog entry with the version change, and undoes it byte for byte when the release is reverted`,
+                "EDIRTY",
+            );
+        }
+    }
+    return { notes: entry.notes, changelog: { kind: "entry", entry, path: gitPath, shown: entry.shown } };
 }
 
 function migrationChange(at: { dir: string; stack: string; fileName: string; project: string; service: string; shown: string; before: string; env: NodeJS.ProcessEnv }, next: ServiceConfig): MigrationChange | undefined {

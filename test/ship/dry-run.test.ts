@@ -44,7 +44,14 @@ describe("releasectl ship --dry-run", function () {
         expect(run.stdout).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production \(namespace shop, kube context prod-eu-west-1\)\n/);
         expect(run.stdout).to.match(/^version: auto → 2\.5\.0: minor: feat commit [0-9a-f]{7} "feat: one-page checkout" \(1 commit: 1 feat\) \(since tag checkout-v2\.4\.1\)$/m);
         expect(run.stdout).to.include("now: passes (32 passed, 0 failed, 1 advisory, 3 not applicable)");
-        expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0' -- Pulumi.production.yaml\n");
+        // prepare writes the changelog entry too (as releasectl prepare), committed with the stack file
+        expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0' -- Pulumi.production.yaml CHANGELOG.md\n");
+        const feat = world.repo.git("rev-parse", "--short=7", "HEAD").trim();
+        expect(run.stdout).to.match(new RegExp(`\n {14}CHANGELOG\\.md: would be created with the entry:\n {16}## checkout 2\\.5\\.0 \\(\\d{4}-\\d\\d-\\d\\d\\)\n {16}### Features\n {16}- one-page checkout \\(${feat}\\)\n {14}and commit those files alone`));
+        expect(run.stdout).to.include("restores Pulumi.production.yaml and CHANGELOG.md byte for byte");
+        // the tag's message: the notes of checkout's own commits
+        const at = " ".repeat(16);
+        expect(run.stdout).to.include(`with the message:\n${at}release checkout-v2.5.0\n\n${at}Changes since checkout-v2.4.1:\n\n${at}Features:\n${at}- one-page checkout (${feat})\n`);
         expect(run.stdout).to.include("$ pulumi preview --stack production --policy-pack policies --non-interactive\n");
         expect(run.stdout).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");
         expect(run.stdout).to.include("at most 22m (progress deadline 600s + interval 1m × (1 to start + 5 steps of 10% to 50% + threshold 5 + 1 to promote))");
@@ -63,7 +70,8 @@ describe("releasectl ship --dry-run", function () {
         const run = await world.ship("checkout", "2.5.0", "--dry-run");
         const rollback = run.stdout.slice(run.stdout.indexOf("rollback path, on a failure from step 4 (apply) on:"));
         expect(rollback).to.include("$ releasectl rollback checkout --to 2.4.1 --stack production\n");
-        expect(rollback).to.include('$ git commit -m "rollback checkout to 2.4.1: <reason>" -- Pulumi.production.yaml\n');
+        expect(rollback).to.include('$ git commit -m "rollback checkout to 2.4.1: <reason>" -- Pulumi.production.yaml CHANGELOG.md\n');
+        expect(rollback).to.include("CHANGELOG.md back to before the release (the entry of 2.5.0 goes with it, byte for byte)");
         expect(rollback).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");
         expect(rollback).to.include("until shop/checkout-primary runs 2.4.1 and is rolled out, and no canary moves traffic to 2.5.0; at most 10m");
         expect(run.stdout).to.include("on failure: stop: nothing was applied, so there is nothing to roll back: a new commit");
@@ -102,6 +110,9 @@ describe("releasectl ship --dry-run", function () {
         const plan = JSON.parse(lines[0]);
         expect(plan.event).to.equal("plan");
         expect(plan.steps.map((s: { id: string }) => s.id)).to.deep.equal(["precheck", "prepare", "preview", "apply", "canary", "monitor", "tag", "announce"]);
+        expect(plan.changelog.file).to.equal("CHANGELOG.md");
+        expect(plan.changelog.what).to.match(/^CHANGELOG\.md: would be created with the entry:\n {2}## checkout 2\.5\.0 /);
+        expect(plan.tagMessage).to.match(/^release checkout-v2\.5\.0\n\nChanges since checkout-v2\.4\.1:\n\nFeatures:\n- one-page checkout \([0-9a-f]{7}\)\n$/);
         expect(plan.queries.map((q: { signal: string; threshold: number }) => [q.signal, q.threshold])).to.deep.equal([
             ["error rate", 1],
             ["p99 latency", 500],

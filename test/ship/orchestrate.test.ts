@@ -35,6 +35,8 @@ function recordingDeps(overrides: Partial<ShipDeps> = {}): ShipDeps & { log: str
             log.push(`commit ${subject}`);
             return "0123456789abcdef0123456789abcdef01234567";
         },
+        writeChangelog: async (entry) => (log.push(`changelog ${entry.notes.service} ${entry.notes.version}`), { line: "changelog written" }),
+        restoreChangelog: () => void log.push("restore changelog"),
         committedStackFile: () => undefined,
         tagExists: () => false,
         tag: (name) => void log.push(`tag ${name}`),
@@ -80,7 +82,7 @@ describe("ship's step machine", () => {
         const deps = recordingDeps({ confirm: async (q) => (questions.push(q), false) });
         const outcome = await ship(release, facts, deps);
         expect(outcome).to.deep.include({ result: "not released", exitCode: 1, failedStep: "confirm" });
-        expect(questions).to.deep.equal(["release checkout 2.4.1 → 2.5.0 to stack production: commit Pulumi.production.yaml, pulumi up, follow the canary. Go on?"]);
+        expect(questions).to.deep.equal(["release checkout 2.4.1 → 2.5.0 to stack production: commit Pulumi.production.yaml and CHANGELOG.md, pulumi up, follow the canary. Go on?"]);
         expect(deps.log).to.deep.equal([]);
     });
 
@@ -111,6 +113,7 @@ describe("ship's step machine", () => {
         expect(outcome).to.deep.include({ result: "rolled back", exitCode: 1, failedStep: "apply", reason: "internal error: spawn /usr/local/bin/pulumi EACCES" });
         expect(deps.log).to.deep.equal([
             "write 2.5.0",
+            "changelog checkout 2.5.0",
             "commit release checkout 2.5.0",
             "pulumi preview",
             "rollback to 2.4.1",
@@ -152,6 +155,6 @@ describe("ship's step machine", () => {
         });
         expect(outcome).to.deep.include({ result: "not released", exitCode: 1, failedStep: "prepare" });
         expect(outcome.reason).to.equal("git commit failed: git commit failed in /repo (exit 1): pre-commit hook refused; Pulumi.production.yaml is restored; nothing was applied");
-        expect(deps.log).to.deep.equal(["write 2.5.0", "write 2.4.1"]);
+        expect(deps.log).to.deep.equal(["write 2.5.0", "changelog checkout 2.5.0", "write 2.4.1"]);
     });
 });

@@ -43,6 +43,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
         return run;
     };
     const ups = (w: World) => w.calls().filter((c) => c.args[0] === "up");
+    const changelog = (w: World) => fs.readFileSync(path.join(w.repo.dir, "CHANGELOG.md"), "utf8");
 
     describe("a release that goes well", () => {
         it("commits the version, previews and applies with the policy pack, follows the canary, tags and announces", async () => {
@@ -57,13 +58,22 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(checkoutIn(ups(w)[0].stackFile!)).to.deep.equal({ version: "2.5.0", rollback: false });
             expect(w.stackFile()).to.equal(checkoutAt("2.5.0", "2.4.1"));
             expect(w.log()[0]).to.equal("release checkout 2.5.0");
-            expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim()).to.equal(STACK_FILE);
+            // the release commit holds the stack file and the changelog entry (as prepare writes it), nothing else
+            expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim().split("\n")).to.deep.equal(["CHANGELOG.md", STACK_FILE]);
+            expect(w.repo.git("show", "--stat", "--format=%s", "HEAD")).to.match(/^release checkout 2\.5\.0\n\n CHANGELOG\.md +\| +\d+ \+{3,}\n Pulumi\.production\.yaml +\| +\d+ /);
+            const feat = w.repo.git("rev-parse", "--short=7", "HEAD~1").trim();
+            expect(changelog(w)).to.match(new RegExp(`^# Changelog\n\n## checkout 2\\.5\\.0 \\(\\d{4}-\\d\\d-\\d\\d\\)\n\n### Features\n\n- one-page checkout \\(${feat}\\)\n$`));
+            expect(w.repo.git("status", "--porcelain", "--untracked-files=all")).to.equal("");
             expect(w.repo.git("cat-file", "-t", "checkout-v2.5.0").trim()).to.equal("tag");
             expect(w.repo.git("rev-parse", "checkout-v2.5.0^{commit}").trim()).to.equal(w.repo.head());
             expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.match(
                 /^release checkout-v2\.5\.0\n\nChanges since checkout-v2\.4\.1:\n\nFeatures:\n- one-page checkout \([0-9a-f]{7}\)\n/,
             );
-            expect(hook.texts()).to.deep.equal(["released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag checkout-v2.5.0."]);
+            // the announcement carries the notes: those of the tag and of releasectl changelog --plain
+            expect(hook.texts()).to.deep.equal([`released checkout 2.5.0 to production (was 2.4.1), run by Ada Release: canary passed. Tag checkout-v2.5.0.\n\nFeatures:\n- one-page checkout (${feat})`]);
+            const plain = await runCli(["changelog", "checkout", "--plain"], { cwd: w.repo.dir, env: w.env });
+            expect(plain.stdout).to.equal(`Features:\n- one-page checkout (${feat})\n`);
+            expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.equal(`release checkout-v2.5.0\n\nChanges since checkout-v2.4.1:\n\n${plain.stdout}\n`);
             expect(hook.received[0].path).to.equal(`/services/${SECRET_TOKEN}`);
         });
 
@@ -137,7 +147,15 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(checkoutIn(applied[applied.length - 1].stackFile!)).to.deep.equal({ version: "2.4.1", rollback: true });
             expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("");
             expect(hook.texts()).to.have.length(1);
-            expect(hook.texts()[0]).to.match(/^ROLLED BACK: checkout 2\.5\.0 in production failed at \w+ \(.+\); releasectl ship rolled it back to 2\.4\.1, which serves again\. Run by Ada Release\.$/);
+            const [first, ...notes] = hook.texts()[0].split("\n");
+            expect(first).to.match(/^ROLLED BACK: checkout 2\.5\.0 in production failed at \w+ \(.+\); releasectl ship rolled it back to 2\.4\.1, which serves again\. Run by Ada Release\.$/);
+            const feat = w.repo.git("rev-parse", "--short=7", "HEAD~2").trim();
+            expect(w.repo.git("log", "-1", "--format=%s", feat).trim()).to.equal("feat: one-page checkout");
+            expect(notes).to.deep.equal(["", "Rolled back, what 2.5.0 changes:", "Features:", `- one-page checkout (${feat})`]);
+            // the rollback commit takes the release's changelog entry back out with the stack file: nothing left dirty
+            expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim().split("\n")).to.deep.equal(["CHANGELOG.md", STACK_FILE]);
+            expect(fs.existsSync(path.join(w.repo.dir, "CHANGELOG.md"))).to.equal(false);
+            expect(w.repo.git("status", "--porcelain", "--untracked-files=all")).to.equal("");
             expect(run.stdout).to.include("production: 2.4.1 serves again; Pulumi.production.yaml names 2.4.1 (rollback commit ");
         };
 
