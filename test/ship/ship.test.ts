@@ -137,6 +137,95 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
         });
     });
 
+    describe("the changelog entry, the tag's notes and the announcement's", () => {
+        /** A changelog whose bytes must survive: a byte-order mark, CRLF, a byte that is not UTF-8, a hand-written entry. */
+        const OLD_CHANGELOG = Buffer.concat([
+            Buffer.from("\ufeff# Changelog\r\n\r\n## checkout 2.4.1 (2026-01-10)\r\n\r\n- caf", "utf8"),
+            Buffer.from([0xe9]),
+            Buffer.from(" menu, written by hand  \r\n", "utf8"),
+        ]);
+        const withChangelog = (w: World) => {
+            fs.writeFileSync(path.join(w.repo.dir, "CHANGELOG.md"), OLD_CHANGELOG);
+            w.repo.git("add", "CHANGELOG.md");
+            w.repo.git("commit", "-q", "-m", "chore: keep a changelog");
+        };
+        const changelogBytes = (w: World) => fs.readFileSync(path.join(w.repo.dir, "CHANGELOG.md"));
+
+        it("inserts the entry into an existing changelog, every other byte kept, in the release commit", async () => {
+            const w = setUp();
+            withChangelog(w);
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code, run.stdout + run.stderr).to.equal(0);
+            const text = changelogBytes(w);
+            const at = text.indexOf("## checkout 2.4.1");
+            expect(text.subarray(at).equals(OLD_CHANGELOG.subarray(OLD_CHANGELOG.indexOf("## checkout 2.4.1")))).to.equal(true);
+            expect(text.subarray(0, at).toString("utf8")).to.match(/^\ufeff# Changelog\r\n\r\n## checkout 2\.5\.0 \(\d{4}-\d\d-\d\d\)\r\n\r\n### Features\r\n\r\n- one-page checkout \([0-9a-f]{7}\)\r\n\r\n$/);
+            expect(w.repo.git("show", "--stat=200", "--format=%s", "HEAD").split("\n").filter((l) => l.includes("|")).map((l) => l.split("|")[0].trim())).to.deep.equal(["CHANGELOG.md", STACK_FILE]);
+            expect(w.repo.git("status", "--porcelain", "--untracked-files=all")).to.equal("");
+        });
+
+        it("a failed preview leaves the tree clean, the changelog restored byte for byte by the revert commit", async () => {
+            const w = setUp({ pulumi: { preview: [ANSWERS.policyViolation("canary-thresholds-strict")] } });
+            withChangelog(w);
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(1);
+            expect(w.log().slice(0, 2)).to.deep.equal(["revert release checkout 2.5.0: policy violation", "release checkout 2.5.0"]);
+            expect(changelogBytes(w).equals(OLD_CHANGELOG)).to.equal(true);
+            expect(w.stackFile()).to.equal(PRODUCTION);
+            expect(w.repo.git("status", "--porcelain", "--untracked-files=all")).to.equal("");
+            expect(w.repo.git("diff", "HEAD~2", "HEAD").trim()).to.equal("");
+            // both commits hold both files: the release wrote the entry, the revert took it out
+            for (const commit of ["HEAD", "HEAD~1"]) expect(w.repo.git("diff", "--name-only", `${commit}~1`, commit).trim().split("\n")).to.deep.equal(["CHANGELOG.md", STACK_FILE]);
+            expect(run.stdout).to.include("Pulumi.production.yaml is back to 2.4.1 and CHANGELOG.md to before the release, byte for byte");
+        });
+
+        it("refuses uncommitted changes to the changelog (exit 2, nothing written)", async () => {
+            const w = setUp();
+            withChangelog(w);
+            fs.appendFileSync(path.join(w.repo.dir, "CHANGELOG.md"), "draft\n");
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code).to.equal(2);
+            expect(run.stderr).to.include("CHANGELOG.md: has uncommitted changes; commit them (git commit CHANGELOG.md) or discard them (git restore CHANGELOG.md) first, or pass --no-changelog");
+            expect(w.commands()).to.deep.equal([]);
+            expect(w.log()[0]).to.equal("chore: keep a changelog");
+        });
+
+        it("--no-changelog: no entry, the stack file alone in the release commit, the notes still in the tag and the announcement", async () => {
+            const w = setUp();
+            const run = await ship(w, "2.5.0", ...FAST, "--no-changelog");
+            expect(run.code, run.stdout + run.stderr).to.equal(0);
+            expect(fs.existsSync(path.join(w.repo.dir, "CHANGELOG.md"))).to.equal(false);
+            expect(w.repo.git("diff", "--name-only", "HEAD~1", "HEAD").trim()).to.equal(STACK_FILE);
+            expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.include("Features:\n- one-page checkout (");
+            expect(hook.texts()[0]).to.include("\n\nFeatures:\n- one-page checkout (");
+        });
+
+        it("in a path-filtered monorepo the tag, the entry and the announcement list only the service's commits", async () => {
+            const w = setUp();
+            w.repo.commit("checkout's commits live in services/checkout", { [STACK_FILE]: edited(PRODUCTION, [["    checkout:\n", "    checkout:\n      commits:\n        path: services/checkout\n"]]) });
+            const own = w.repo.commit("feat(checkout): pay by invoice", { "services/checkout/invoice.ts": "export const invoice = true;\n" });
+            w.repo.commit("feat(storefront): wish list", { "services/storefront/wishlist.ts": "export const wishlist = true;\n" });
+            const fix = w.repo.commit("fix: rounding of totals", { "services/checkout/totals.ts": "export const round = Math.round;\n" });
+            w.repo.commit("docs: the repository's readme", { "README.md": "# shop\n" });
+            const run = await ship(w, "2.5.0", ...FAST);
+            expect(run.code, run.stdout + run.stderr).to.equal(0);
+            const notes = `Features:\n- checkout: pay by invoice (${own.slice(0, 7)})\n\nBug fixes:\n- rounding of totals (${fix.slice(0, 7)})\n`;
+            expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.equal(`release checkout-v2.5.0\n\nChanges since checkout-v2.4.1:\n\n${notes}\n`);
+            // the same notes as releasectl tag would write and releasectl changelog --plain prints
+            const plain = await runCli(["changelog", "checkout", "--plain"], { cwd: w.repo.dir, env: w.env });
+            expect(plain.stdout).to.equal(notes);
+            expect(hook.texts()[0]).to.match(/^released checkout 2\.5\.0 to production \(was 2\.4\.1\)/);
+            expect(hook.texts()[0].slice(hook.texts()[0].indexOf("\n\n") + 2)).to.equal(notes.trimEnd());
+            const entry = changelog(w);
+            expect(entry).to.include("### Features\n\n- **checkout:** pay by invoice (");
+            expect(entry).to.include("### Bug fixes\n\n- rounding of totals (");
+            for (const other of ["wish list", "readme", "one-page checkout"]) {
+                expect(entry).not.to.include(other);
+                expect(hook.texts()[0]).not.to.include(other);
+            }
+        });
+    });
+
     describe("a failure once production changed: the rollback path", () => {
         /** The rollback was committed, applied by a second up with 2.4.1 marked rollback, and announced. */
         const expectRolledBack = (w: World, run: CliRun, subject: string) => {
