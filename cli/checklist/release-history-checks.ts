@@ -3,9 +3,10 @@ import { UserError } from "../../config/errors";
 import { ServiceConfig } from "../../config/types";
 import { namesVersion } from "../../policies/lib/evidence";
 import { checked, notApplicable, Violation } from "../../policies/lib/rule";
-import { Release, readServiceHistory, ServiceHistory } from "../stack/history";
+import { readStackFileHistory, Release, ServiceHistory, serviceHistoryOf, StackFileHistory } from "../stack/history";
 import { IncrementalYaml } from "../stack/yaml-incremental";
 import type { RepositoryCheck, RepositoryInput } from "./repository-checks";
+import type { RepositoryState } from "./repository-state";
 
 /**
  * Repository checks that read the service's releases from the stack file's git history
@@ -26,13 +27,24 @@ function notProduction(input: RepositoryInput): string {
     return `stack ${input.config.stack} (environment ${input.config.environment}) is not production (productionStacks: ${s.productionStacks.join(", ") || "none"}; productionEnvironments: ${s.productionEnvironments.join(", ") || "none"})`;
 }
 
-function historyOf(input: RepositoryInput, service: string): ServiceHistory | undefined {
-    try {
-        return readServiceHistory(input.projectDir, input.config.stack, input.config.project, service);
-    } catch (e) {
-        if (e instanceof UserError) return undefined; // never committed: no release to compare with
-        throw e;
+/** The stack file's history, read once per checklist run (the run's RepositoryState) for every check and service. */
+const stackHistories = new WeakMap<RepositoryState, Map<string, StackFileHistory | undefined>>();
+
+function historyOf(input: RepositoryInput, state: RepositoryState, service: string): ServiceHistory | undefined {
+    let byFile = stackHistories.get(state);
+    if (!byFile) stackHistories.set(state, (byFile = new Map()));
+    const names = input.services.map((s) => s.name);
+    const key = [input.projectDir, input.config.stack, ...names].join("\0");
+    if (!byFile.has(key)) {
+        try {
+            byFile.set(key, readStackFileHistory(input.projectDir, input.config.stack, input.config.project, names));
+        } catch (e) {
+            if (!(e instanceof UserError)) throw e;
+            byFile.set(key, undefined); // never committed: no release to compare with
+        }
     }
+    const history = byFile.get(key);
+    return history && serviceHistoryOf(history, service);
 }
 
 const released = (services: readonly ServiceConfig[]) => services.filter((s) => !s.rollback);
@@ -67,7 +79,7 @@ export const repositoryVersionNotRolledBack: RepositoryCheck = {
         const violations: Violation[] = [];
         const notes: string[] = [];
         for (const s of services) {
-            const history = historyOf(input, s.name);
+            const history = historyOf(input, state, s.name);
             const rollback = history && rollbackOf(history.releases, s.version);
             if (!rollback) continue;
             const when = `${s.name} ${s.version} was rolled back on ${day(rollback.date)} (${short(rollback.commit)} "${rollback.subject}", back to ${rollback.version})`;
@@ -125,7 +137,7 @@ export const repositoryEvidenceRenewed: RepositoryCheck = {
         const stackFile = path.relative(state.root, input.stackFile).split(path.sep).join("/");
         const violations: Violation[] = [];
         for (const s of services) {
-            const history = historyOf(input, s.name);
+            const history = historyOf(input, state, s.name);
             if (!history) continue;
             // The release this one replaces: the newest of another version (a committed release of this version is this release).
             const previous = [...history.releases].reverse().find((r) => r.version !== s.version);

@@ -26,10 +26,14 @@ export interface ClusterReader {
 type ClientModule = typeof import("@kubernetes/client-node", { with: { "resolution-mode": "import" } });
 
 export async function connect(env: NodeJS.ProcessEnv, context: string | undefined): Promise<ClusterReader> {
-    const k8s: ClientModule = await import("@kubernetes/client-node");
-    const kc = new k8s.KubeConfig();
     const files = (env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f !== "");
     const home = path.join(env.HOME ?? os.homedir(), ".kube", "config");
+    // No kubeconfig at all is bad input: said before the client (~0.4 s to import) is loaded.
+    if (files.length === 0 && !fs.existsSync(home) && !env.KUBERNETES_SERVICE_HOST) {
+        throw new UserError(`no kubeconfig: $KUBECONFIG is not set and ${home} does not exist; point KUBECONFIG at the cluster's kubeconfig`, "ENOKUBECONFIG");
+    }
+    const k8s: ClientModule = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
     try {
         if (files.length > 0) {
             kc.loadFromFile(files[0]);

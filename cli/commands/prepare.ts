@@ -18,7 +18,6 @@ import { readService, removeServiceKey, ServiceLocation, setServiceKey } from ".
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
-import { preparedEntry, writePreparedEntry } from "../changelog/prepare-entry";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
 
@@ -26,6 +25,9 @@ const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-ru
  * The new stack file text: `version` set, `previousVersion` recording the version it replaces,
  * and no `rollback` mark (a prepared release is a normal, analysed one). Pure.
  */
+/** The changelog entry prepare writes: loaded only when prepare runs, not by rollback and promote, which share this module. */
+type PrepareEntryModule = typeof import("../changelog/prepare-entry");
+
 export function prepareEdit(text: string, loc: ServiceLocation, version: string, stack: string): { text: string; from: string } {
     const service = readService(text, loc);
     if (service === undefined) throw new UserError(`${loc.file}: no service "${loc.service}"`, "ENOSERVICE");
@@ -151,7 +153,7 @@ Examples:
 
         const entry = values["no-changelog"]
             ? undefined
-            : preparedEntry(ctx, { dir, stack, config, service: serviceName, version, policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) });
+            : (require("../changelog/prepare-entry") as PrepareEntryModule).preparedEntry(ctx, { dir, stack, config, service: serviceName, version, policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) });
 
         if (values["dry-run"]) {
             const before = readStackText(file);
@@ -177,7 +179,7 @@ Examples:
             migration?.phase === "contract"
                 ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
                 : "";
-        const written = entry === undefined ? undefined : await writePreparedEntry(entry);
+        const written = entry === undefined ? undefined : await (require("../changelog/prepare-entry") as PrepareEntryModule).writePreparedEntry(entry);
         const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
         ctx.stdout.write(
             `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +

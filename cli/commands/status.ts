@@ -9,7 +9,6 @@ import { Command, CommandContext } from "../context";
 import { connect } from "../cluster/kube-client";
 import { findService, loadProjectStack } from "../project";
 import { formatDuration, MAX_WAIT_MS } from "../ship/timing";
-import { performRollback, rollbackReport } from "./rollback";
 
 const USAGE = "releasectl status <service> [--stack S] [--watch] [--interval D] [--timeout D] [--revert-on-failure] [--context NAME]";
 
@@ -128,6 +127,8 @@ async function revert(ctx: CommandContext, view: StatusView, dir: string, stack:
     const file = stackFilePath(dir, stack);
     const shown = path.relative(ctx.cwd, file) || file;
     const request = { dir, stack, service: view.service, shown, env: ctx.env };
+    // Loaded only to revert: status alone never pays for rollback's modules.
+    const { performRollback, rollbackReport } = require("./rollback") as typeof import("./rollback");
     let outcome;
     try {
         outcome = await performRollback({ ...request, to: view.primaryVersion });

@@ -142,11 +142,22 @@ export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: 
     return releases;
 }
 
+/** The stack file's history read once for several services: its commits, their contents, each service's snapshot per commit. */
+export interface StackFileHistory {
+    readonly file: string;
+    readonly repo: string;
+    readonly commits: readonly FileCommit[];
+    readonly blobs: ReadonlyMap<string, Buffer>;
+    /** Per commit: why it is not valid YAML, or each requested service's snapshot (taken as read: the reader patches its data in place). */
+    readonly documents: readonly { readonly commit: FileCommit; readonly error?: string; readonly snapshots?: ReadonlyMap<string, Snapshot | undefined> }[];
+}
+
 /**
- * Reads the releases of `service` from the history of `Pulumi.<stack>.yaml` in `projectDir`.
+ * Reads every committed version of `Pulumi.<stack>.yaml` in `projectDir` once, for the releases
+ * of each of `services` (`serviceHistoryOf`).
  * A UserError when the folder is not in a git repository or the stack file was never committed.
  */
-export function readServiceHistory(projectDir: string, stack: string, project: string, service: string, env?: NodeJS.ProcessEnv): ServiceHistory {
+export function readStackFileHistory(projectDir: string, stack: string, project: string, services: readonly string[], env?: NodeJS.ProcessEnv): StackFileHistory {
     const file = `Pulumi.${stack}.yaml`;
     refuseLinkedHistory(path.join(projectDir, file), file);
     const repo = repoRoot(projectDir, env);
@@ -156,22 +167,40 @@ export function readServiceHistory(projectDir: string, stack: string, project: s
     const commits = fileHistory(projectDir, file, env);
     const blobs = readBlobs(repo, commits.map((c) => c.blob).filter((b): b is string => b !== undefined), env);
     const reader = new IncrementalYaml();
-    const unreadable: { commit: string; error: string }[] = [];
-    const snapshots = commits.map((commit) => {
+    const documents = commits.map((commit) => {
         if (commit.blob === undefined) return { commit };
         const content = blobs.get(commit.blob);
         if (content === undefined) return { commit };
         const read = reader.read(content.toString("utf8"));
-        if (!read.ok) {
-            unreadable.push({ commit: commit.sha, error: read.error });
-            return { commit };
+        if (!read.ok) return { commit, error: read.error };
+        return { commit, snapshots: new Map(services.map((service) => [service, snapshotOf(read.data, project, service)])) };
+    });
+    return { file, repo, commits, blobs, documents };
+}
+
+/** The releases of `service` (one of those the history was read for) in a stack file's history. */
+export function serviceHistoryOf(history: StackFileHistory, service: string): ServiceHistory {
+    const unreadable: { commit: string; error: string }[] = [];
+    const snapshots = history.documents.map((d) => {
+        if (d.error !== undefined) {
+            unreadable.push({ commit: d.commit.sha, error: d.error });
+            return { commit: d.commit };
         }
-        return { commit, snapshot: snapshotOf(read.data, project, service) };
+        if (!d.snapshots) return { commit: d.commit };
+        return { commit: d.commit, snapshot: d.snapshots.get(service) };
     });
     // An unreadable commit is skipped, not a gap: the release before it continues.
     const skipped = new Set(unreadable.map((u) => u.commit));
     const readable = snapshots.filter((s) => !skipped.has(s.commit.sha));
-    return { file, repo, releases: releasesFrom(readable), unreadable, commits: commits.length, blobs };
+    return { file: history.file, repo: history.repo, releases: releasesFrom(readable), unreadable, commits: history.commits.length, blobs: history.blobs };
+}
+
+/**
+ * Reads the releases of `service` from the history of `Pulumi.<stack>.yaml` in `projectDir`.
+ * A UserError when the folder is not in a git repository or the stack file was never committed.
+ */
+export function readServiceHistory(projectDir: string, stack: string, project: string, service: string, env?: NodeJS.ProcessEnv): ServiceHistory {
+    return serviceHistoryOf(readStackFileHistory(projectDir, stack, project, [service], env), service);
 }
 
 /**
