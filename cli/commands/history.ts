@@ -1,11 +1,14 @@
 import { UserError } from "../../config/errors";
-import { readStackFile } from "../../config/load";
+import { loadStack, readStackFile } from "../../config/load";
+import { git } from "../git";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
 import { projectName } from "../stack/config";
 import { readServiceHistory, Release, ServiceHistory } from "../stack/history";
 import { didYouMean } from "../suggest";
+import { serviceTagPrefix } from "../versions/auto-version";
+import { serviceLine } from "../versions/version-line";
 
 const USAGE = "releasectl history <service> [--stack S] [--json]";
 
@@ -22,7 +25,30 @@ export function serviceHistory(dir: string, stack: string, service: string, env:
     return history;
 }
 
-export function historyJson(releases: readonly Release[]): Record<string, unknown>[] {
+/**
+ * The service's release tags (<tagPrefix><version> of its version line, in the repository its
+ * commits live in), by version. Empty when the stack's configuration cannot be read or the
+ * service is no longer in it: the history itself never depends on it.
+ */
+export function releaseTags(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): Map<string, string> {
+    const tags = new Map<string, string>();
+    try {
+        const config = loadStack(dir, stack);
+        const found = config.services.find((s) => s.name === service);
+        if (found === undefined) return tags;
+        const ctx = { dir, stack, project: projectName(dir), config, service: found, env };
+        const prefix = serviceTagPrefix(ctx);
+        const repo = serviceLine(dir, config, found, env).repo;
+        for (const name of git(repo, ["tag", "--list", "--", `${prefix}*`], { env }).split("\n")) {
+            if (name !== "") tags.set(name.slice(prefix.length), name);
+        }
+    } catch {
+        // no tags shown rather than no history
+    }
+    return tags;
+}
+
+export function historyJson(releases: readonly Release[], tags: ReadonlyMap<string, string> = new Map()): Record<string, unknown>[] {
     const current = releases[releases.length - 1];
     return [...releases].reverse().map((r) => ({
         version: r.version,
@@ -35,11 +61,15 @@ export function historyJson(releases: readonly Release[]): Record<string, unknow
         previousVersion: r.previousVersion ?? null,
         migrationPhase: r.migration?.phase ?? null,
         current: r === current,
+        /** The version's release tag, where one exists. */
+        tag: tags.get(r.version) ?? null,
     }));
 }
 
-export function historyTable(releases: readonly Release[]): string {
+export function historyTable(releases: readonly Release[], tags: ReadonlyMap<string, string> = new Map()): string {
     const current = releases[releases.length - 1];
+    // the TAG column only when the service has release tags: the output stays as it was without
+    const tagged = releases.some((r) => tags.has(r.version));
     const rows = [...releases].reverse().map((r) => [
         `${r === current ? "*" : " "} ${r.version}`,
         r.date.replace("T", " ").replace(/([+-]\d\d:\d\d|Z)$/, " $1"),
@@ -47,9 +77,10 @@ export function historyTable(releases: readonly Release[]): string {
         r.author,
         r.rollback ? "rollback" : "",
         r.migration ? r.migration.phase ?? "?" : "",
+        ...(tagged ? [tags.get(r.version) ?? ""] : []),
         r.subject,
     ]);
-    const header = ["  VERSION", "DATE", "COMMIT", "AUTHOR", "ROLLBACK", "MIGRATION", "SUBJECT"];
+    const header = ["  VERSION", "DATE", "COMMIT", "AUTHOR", "ROLLBACK", "MIGRATION", ...(tagged ? ["TAG"] : []), "SUBJECT"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
     return `${[line(header), ...rows.map(line)].join("\n")}\n`;
@@ -63,7 +94,9 @@ export const history: Command = {
 Lists the releases of one service, newest first, read from the git history of
 Pulumi.<stack>.yaml: a release is a commit (on HEAD's first-parent line) that changed the
 service's version. For each: the version, the commit's date, id and author, whether it was a
-rollback, the migration phase it declared (expand or contract), and the commit subject. * marks
+rollback, the migration phase it declared (expand or contract), the version's release tag where
+one exists (<tagPrefix><version> of the service's version line, as releasectl tag and ship
+create it; the TAG column appears once the service has tags), and the commit subject. * marks
 the current release. These are the versions releasectl rollback --to and releasectl diff accept.
 
 Options:
@@ -84,8 +117,9 @@ Examples:
         const dir = projectDir(ctx, values.cwd);
         const stack = resolveStack(dir, values.stack, ctx.env);
         const result = serviceHistory(dir, stack, positionals[0], ctx.env);
-        if (values.json) ctx.stdout.write(`${JSON.stringify(historyJson(result.releases), null, 2)}\n`);
-        else ctx.stdout.write(historyTable(result.releases));
+        const tags = releaseTags(dir, stack, positionals[0], ctx.env);
+        if (values.json) ctx.stdout.write(`${JSON.stringify(historyJson(result.releases, tags), null, 2)}\n`);
+        else ctx.stdout.write(historyTable(result.releases, tags));
         for (const u of result.unreadable) ctx.stderr.write(`releasectl history: skipped commit ${u.commit.slice(0, 7)}: ${result.file} is not valid YAML there (${u.error})\n`);
         return 0;
     },

@@ -50,8 +50,24 @@ describe("releasectl history", () => {
             previousVersion: "2.5.0",
             migrationPhase: "expand",
             current: true,
+            tag: null,
         });
         expect(latest.date).to.match(/^2026-01-01T00:0\d:00\+00:00$/);
+    });
+
+    it("shows the service's release tags (its own prefix) beside the releases of those versions", async () => {
+        repo.tag("checkout-v2.4.1", { annotated: true, ref: shas[0] });
+        repo.tag("checkout-v2.5.0", { annotated: true, ref: shas[1] });
+        repo.tag("v2.5.0", { ref: shas[1] }); // not checkout's line: the stack has two services
+        const json = JSON.parse((await cli("history", "checkout", "--json")).stdout);
+        expect(json.map((r: { version: string; tag: string | null }) => [r.version, r.tag])).to.deep.equal([
+            ["2.4.1", "checkout-v2.4.1"],
+            ["2.5.0", "checkout-v2.5.0"],
+            ["2.4.1", "checkout-v2.4.1"],
+        ]);
+        const lines = (await cli("history", "checkout")).stdout.trimEnd().split("\n");
+        expect(lines[0]).to.match(/^ {2}VERSION +DATE +COMMIT +AUTHOR +ROLLBACK +MIGRATION +TAG +SUBJECT$/);
+        expect(lines[2]).to.match(new RegExp(`^  2\\.5\\.0 .* ${shas[1].slice(0, 7)} +Ada Release +contract +checkout-v2\\.5\\.0 +release checkout 2\\.5\\.0$`));
     });
 
     it("refuses a service with no release, listing the stack's services", async () => {

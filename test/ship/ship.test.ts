@@ -75,6 +75,12 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(plain.stdout).to.equal(`Features:\n- one-page checkout (${feat})\n`);
             expect(w.repo.git("tag", "--list", "--format=%(contents)", "checkout-v2.5.0")).to.equal(`release checkout-v2.5.0\n\nChanges since checkout-v2.4.1:\n\n${plain.stdout}\n`);
             expect(hook.received[0].path).to.equal(`/services/${SECRET_TOKEN}`);
+            // releasectl history shows the tag ship created beside its release
+            const history = JSON.parse((await runCli(["history", "checkout", "--json"], { cwd: w.repo.dir, env: w.env })).stdout);
+            expect(history.slice(0, 2).map((r: { version: string; tag: string | null }) => [r.version, r.tag])).to.deep.equal([
+                ["2.5.0", "checkout-v2.5.0"],
+                ["2.4.1", "checkout-v2.4.1"],
+            ]);
         });
 
         it("shows every step with its state and elapsed time, and what to push", async () => {
