@@ -340,7 +340,7 @@ class Ship {
         };
 
         // R1. the configuration of the previous release, committed.
-        const held: { outcome?: RollbackOutcome } = {};
+        const held: { outcome?: RollbackOutcome; changelog?: string } = {};
         try {
             await this.step("rollback", async (note) => {
                 held.outcome = await this.deps.rollback(r.from);
@@ -348,6 +348,7 @@ class Ship {
                 const subject = `rollback ${r.service.name} to ${to}: ${shortReason}`;
                 // the entry of a release that did not stand goes with it (the version's next release writes it again)
                 const changelog = this.undoChangelog(note);
+                held.changelog = changelog;
                 this.commits.rollback = this.deps.git.commitStackFile(
                     subject,
                     `${reason}.\n\nReleased ${r.version} in ${this.commits.release}; rolled back automatically by releasectl ship.${changelog === undefined ? "" : `\n${changelog}: the entry of ${r.version} is removed.`}`,
@@ -371,8 +372,8 @@ class Ship {
             const to = held.outcome.plan.target.version;
             return failed(
                 `the rolled-back stack file could not be committed: ${reasonOf(err)}`,
-                [`git commit -m "rollback ${r.service.name} to ${to}" -- ${r.fileName}`, upCommand, `${status} --watch`],
-                `${r.fileName} names ${to} in the working tree, not committed`,
+                [`git commit -m "rollback ${r.service.name} to ${to}" -- ${r.fileName}${held.changelog ? ` ${held.changelog}` : ""}`, upCommand, `${status} --watch`],
+                `${r.fileName} names ${to} in the working tree, not committed${held.changelog ? ` (${held.changelog} without the entry of ${r.version}, not committed either)` : ""}`,
             );
         }
         const outcome = held.outcome!;

@@ -141,6 +141,40 @@ describe("ship's step machine", () => {
         expect(deps.log).to.include.members(["rollback to 2.4.1", "commit rollback checkout to 2.4.1: interrupted"]);
     });
 
+    it("takes the changelog entry back out with the rollback, and names it in the commands when that commit fails", async () => {
+        const change = { path: "CHANGELOG.md", file: "/repo/CHANGELOG.md", before: Buffer.from("# Changelog\n"), after: Buffer.from("# Changelog\n\n## checkout 2.5.0\n") };
+        let ups = 0;
+        const deps = recordingDeps();
+        const outcome = await ship(release, facts, {
+            ...deps,
+            git: {
+                ...deps.git,
+                writeChangelog: async () => (deps.log.push("changelog"), { line: "CHANGELOG.md: entry written", change }),
+                restoreChangelog: (c) => void deps.log.push(`restore ${c.path}`),
+                commitStackFile: (subject, _body, also = []) => {
+                    deps.log.push(`commit ${subject} -- ${["Pulumi.production.yaml", ...also].join(" ")}`);
+                    if (subject.startsWith("rollback")) throw new Error("git commit failed in /repo (exit 1): pre-commit hook refused");
+                    return "0123456789abcdef0123456789abcdef01234567";
+                },
+            },
+            pulumi: async (args) => {
+                if (args[0] === "up" && ups++ === 0) return { code: 1, stdout: "", stderr: "error: update failed" };
+                return { code: 0, stdout: "https://hooks.example.com/secret", stderr: "" };
+            },
+        });
+        expect(outcome.result).to.equal("rollback failed");
+        expect(deps.log.slice(0, 5)).to.deep.equal([
+            "write 2.5.0",
+            "changelog",
+            "commit release checkout 2.5.0 -- Pulumi.production.yaml CHANGELOG.md",
+            "rollback to 2.4.1",
+            "restore CHANGELOG.md",
+        ]);
+        expect(deps.log[5]).to.equal("commit rollback checkout to 2.4.1: pulumi up failed -- Pulumi.production.yaml CHANGELOG.md");
+        expect(outcome.manual[0]).to.equal('git commit -m "rollback checkout to 2.4.1" -- Pulumi.production.yaml CHANGELOG.md');
+        expect(outcome.stackFile).to.equal("Pulumi.production.yaml names 2.4.1 in the working tree, not committed (CHANGELOG.md without the entry of 2.5.0, not committed either)");
+    });
+
     it("restores the stack file when the prepare commit fails (a hook refused it)", async () => {
         const deps = recordingDeps();
         const git = deps.git;
