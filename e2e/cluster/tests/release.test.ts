@@ -366,33 +366,46 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
     });
 
     it("7b. releasectl rollback across a contract migration without a downgrade is refused before anything changes", async () => {
-        // Release 3.0.0 with a contract migration (it drops what 2.x reads) and no downgradeCommand.
+        // A contract release committed without a downgradeCommand (a hand edit, or history from before
+        // the loader required one): pulumi up refuses it and the cluster keeps 2.4.1 ...
         let run = ws.releasectl(["prepare", "checkout", "3.0.0"]);
         expect(run.code, run.output).to.equal(0);
         ws.edit("        phase: expand\n", "        phase: contract\n");
         ws.edit('        downgradeCommand: ["/app/migrate", "down"]\n', "");
         ws.commit("release checkout 3.0.0: drop orders.legacy_total");
-        const up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        let up = ws.pulumi(["up", "--yes", "--skip-preview"]);
+        expect(up.code, tail(up.output)).to.not.equal(0);
+        expect(up.output).to.include("migration.downgradeCommand");
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("2.4.1");
+        expect(get("job", "checkout-migrate-3-0-0")).to.equal(undefined);
+        // ... and the fix forward, 3.0.1 with its downgrade, is released on the cluster.
+        ws.edit('        command: ["/app/migrate", "up"]\n', '        command: ["/app/migrate", "up"]\n        downgradeCommand: ["/app/migrate", "down"]\n');
+        run = ws.releasectl(["prepare", "checkout", "3.0.1"]);
+        expect(run.code, run.output).to.equal(0);
+        ws.commit("release checkout 3.0.1: drop orders.legacy_total, with its downgrade");
+        up = ws.pulumi(["up", "--yes", "--skip-preview"]);
         expect(up.code, tail(up.output)).to.equal(0);
-        expect(condition(get("job", "checkout-migrate-3-0-0"), "Complete")).to.equal("True");
+        expect(condition(get("job", "checkout-migrate-3-0-1"), "Complete")).to.equal("True");
         await phase("checkout", ["Succeeded"]);
-        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.0");
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.1");
 
+        // Back to 2.4.1 crosses 3.0.0's contract, which has no way back: refused, and nothing changes.
         const file = fs.readFileSync(ws.stackFile);
         const head = ws.git(["rev-parse", "HEAD"]);
         const status = ws.git(["status", "--porcelain"]);
         const jobs = list("job").map((j) => j.metadata.name).sort();
-        for (const args of [["rollback", "checkout", "--to", "2.4.1"], ["rollback", "checkout"]]) {
-            run = ws.releasectl(args);
-            expect(run.code, `releasectl ${args.join(" ")}: ${run.output}`).to.equal(2);
+        for (const to of ["2.4.1", "2.8.0"]) {
+            run = ws.releasectl(["rollback", "checkout", "--to", to]);
+            expect(run.code, `releasectl rollback checkout --to ${to}: ${run.output}`).to.equal(2);
+            expect(run.output, "refused for another reason").to.match(/3\.0\.0 \([0-9a-f]{7}\) ran a contract migration without a downgradeCommand/);
             expect(fs.readFileSync(ws.stackFile).equals(file), "the stack file changed").to.equal(true);
         }
         expect(ws.git(["rev-parse", "HEAD"])).to.equal(head);
         expect(ws.git(["status", "--porcelain"])).to.equal(status);
-        // Nothing reached the cluster: same Jobs, the primary and the Canary as they were.
+        // Nothing reached the cluster: same Jobs, the Deployments and the Canary as they were.
         expect(list("job").map((j) => j.metadata.name).sort()).to.deep.equal(jobs);
-        expect(imageVersion(get("deployment", "checkout"))).to.equal("3.0.0");
-        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.0");
+        expect(imageVersion(get("deployment", "checkout"))).to.equal("3.0.1");
+        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.1");
         expect(get("canary", "checkout").status.phase).to.equal("Succeeded");
     });
 });
