@@ -44,9 +44,12 @@ export class Workspace {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-e2e-"));
         const dir = path.join(root, "project");
         fs.mkdirSync(dir);
-        for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "config", "builders", "policies", "cli"]) {
+        // dist/: the policy pack runs compiled (policies/compiled.js), which refuses JavaScript older
+        // than its source, so timestamps are kept.
+        for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "config", "builders", "policies", "cli", "dist"]) {
             fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), {
                 recursive: true,
+                preserveTimestamps: true,
                 filter: (src) => !src.includes(`${path.sep}node_modules`),
             });
         }
@@ -63,7 +66,7 @@ export class Workspace {
         fs.writeFileSync(path.join(root, ".gitconfig"), "[user]\n\tname = Release Bot\n\temail = release@example.com\n");
         ws.git(["init", "-q", "-b", "main"]);
         // The whole project is committed, as in a user's repository (ship's checklist wants a clean tree).
-        fs.writeFileSync(path.join(dir, ".gitignore"), "node_modules\n");
+        fs.writeFileSync(path.join(dir, ".gitignore"), "node_modules\ndist/\n");
         ws.git(["add", "-A"]);
         ws.git(["commit", "-q", "-m", "release checkout 2.4.1 and storefront 1.12.0"]);
         return ws;
