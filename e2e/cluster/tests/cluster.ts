@@ -1,7 +1,6 @@
-import { spawnSync } from "child_process";
-import * as http from "http";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import { AddressInfo } from "net";
+import * as os from "os";
 import * as path from "path";
 
 /**
@@ -82,29 +81,55 @@ export async function query(promql: string): Promise<number | undefined> {
     return body.data.result.length > 0 ? Number(body.data.result[0].value[1]) : undefined;
 }
 
-/** A loopback webhook that records what is posted to it (Flagger's alerts and ship's announcements). */
+/**
+ * A loopback webhook that records what is posted to it (Flagger's alerts and ship's announcements).
+ * It runs in a process of its own: the suite blocks its own event loop in spawnSync (pulumi,
+ * releasectl), and a server in the suite's process would leave Flagger's posts unanswered until
+ * they time out ("context deadline exceeded" in Flagger's log).
+ */
 export class Webhook {
-    readonly received: { path: string; body: string; at: number }[] = [];
-    private constructor(private readonly server: http.Server) {}
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly port: number,
+        private readonly file: string,
+    ) {}
 
     static async start(): Promise<Webhook> {
-        let hook: Webhook | undefined;
-        const server = http.createServer((req, res) => {
-            let body = "";
-            req.on("data", (c) => (body += c));
-            req.on("end", () => {
-                hook?.received.push({ path: req.url ?? "/", body, at: Date.now() });
-                res.writeHead(200, { "content-type": "text/plain" });
-                res.end("ok");
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-webhook-")), "received.jsonl");
+        const script = `
+            const http = require("http");
+            const fs = require("fs");
+            const server = http.createServer((req, res) => {
+                let body = "";
+                req.on("data", (c) => (body += c));
+                req.on("end", () => {
+                    fs.appendFileSync(${JSON.stringify(file)}, JSON.stringify({ path: req.url, body, at: Date.now() }) + "\\n");
+                    res.writeHead(200, { "content-type": "text/plain" });
+                    res.end("ok");
+                });
             });
+            server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));
+            process.stdin.on("end", () => process.exit(0));
+            process.stdin.resume();`;
+        const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+        const port = await new Promise<number>((resolve, reject) => {
+            let out = "";
+            child.stdout?.on("data", (c) => {
+                out += c;
+                if (out.includes("\n")) resolve(Number(out.trim()));
+            });
+            child.on("exit", (code) => reject(new Error(`the webhook process exited (${code})`)));
         });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        hook = new Webhook(server);
-        return hook;
+        return new Webhook(child, port, file);
     }
 
     get url(): string {
-        return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/services/T0/B0/cluster-webhook`;
+        return `http://127.0.0.1:${this.port}/services/T0/B0/cluster-webhook`;
+    }
+
+    get received(): { path: string; body: string; at: number }[] {
+        if (!fs.existsSync(this.file)) return [];
+        return fs.readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     }
 
     texts(): string[] {
@@ -112,7 +137,11 @@ export class Webhook {
     }
 
     close(): Promise<void> {
-        return new Promise((r) => this.server.close(() => r()));
+        return new Promise((r) => {
+            this.child.once("exit", () => r());
+            this.child.stdin?.end();
+            setTimeout(() => this.child.kill(), 2000).unref();
+        });
     }
 }
 

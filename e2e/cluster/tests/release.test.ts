@@ -386,8 +386,9 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         up = ws.pulumi(["up", "--yes", "--skip-preview"]);
         expect(up.code, tail(up.output)).to.equal(0);
         expect(condition(get("job", "checkout-migrate-3-0-1"), "Complete")).to.equal("True");
+        // The Canary is still Succeeded from 7a until Flagger picks up the new revision: wait for the primary.
+        await waitFor("checkout-primary to run 3.0.1", 240_000, () => imageVersion(get("deployment", "checkout-primary")) === "3.0.1", () => JSON.stringify(get("canary", "checkout")?.status));
         await phase("checkout", ["Succeeded"]);
-        expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("3.0.1");
 
         // Back to 2.4.1 crosses 3.0.0's contract, which has no way back: refused, and nothing changes.
         const file = fs.readFileSync(ws.stackFile);
