@@ -251,6 +251,15 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         expect(imageVersion(get("deployment", "checkout"))).to.equal("2.5.0");
         expect(imageVersion(get("deployment", "checkout-primary"))).to.equal("2.5.0");
         expect(hook.texts().some((t) => /roll/i.test(t) && t.includes("2.6.0")), hook.texts().join("\n")).to.equal(true);
+        // Flagger's own alert, through the AlertProvider the program declared (Slack payload, author <canary>.<namespace>).
+        const flaggerAlerts = hook.texts().flatMap((t) => {
+            try {
+                return (JSON.parse(t).attachments ?? []) as { author_name?: string; text?: string }[];
+            } catch {
+                return [];
+            }
+        });
+        expect(flaggerAlerts.some((a) => a.author_name === `checkout.${NS}` && /fail|roll/i.test(a.text ?? "")), hook.texts().join("\n")).to.equal(true);
         expect(firstFailedCheck, "Flagger never counted a failed check").to.not.equal(undefined);
         const first = firstFailedCheck as number;
         const line = `rollback: ${((restored - first) / 1000).toFixed(1)} s from the first failed check to ship's exit with the previous version serving (ship ran ${((restored - started) / 1000).toFixed(1)} s)`;
