@@ -20,7 +20,8 @@ import { refuseComputeOptions } from "./next";
 import { performPromotion } from "./promote";
 import { performRollback } from "./rollback";
 
-const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json]\n       releasectl ship <service> [<version>] --from STACK --stack S [...]";
+// One line: it ends the message of every usage error (and the JSON error event's message).
+const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json] (or: releasectl ship <service> [<version>] --from STACK --stack S ...)";
 
 /** ship's positional count: the version may be left out with --from (the source's release). */
 function values0(argv: readonly string[]): number {

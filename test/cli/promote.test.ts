@@ -204,7 +204,7 @@ describe("releasectl promote", () => {
         const run = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--dry-run");
         expect(run.stdout, run.stderr).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production/);
         expect(run.stdout).to.include(`promoted from staging (its release ${commit.slice(0, 7)}`);
-        expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0 (promoted from staging)' -- Pulumi.production.yaml\n");
+        expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0 (promoted from staging)' -- Pulumi.production.yaml CHANGELOG.md\n");
         expect(repo.read(PROD_FILE)).to.equal(PRODUCTION);
         const refused = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--version", "2.4.0");
         expect(refused.code).to.equal(2);
