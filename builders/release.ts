@@ -75,3 +75,15 @@ export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): Se
 export function buildRelease(config: ReleaseConfig): ServiceRelease[] {
     return config.services.map((s) => buildServiceRelease(config, s));
 }
+
+/**
+ * The stack output `services.<name>.objects`: each Kubernetes object's name under its kind, or
+ * under `Kind/name` where a kind has several objects (Secrets always: a service has one per
+ * notification and its database URL; MetricTemplates of a blue/green service: error rate and
+ * latency), so no object is left out.
+ */
+export function objectNamesOf(manifests: readonly { readonly kind: string; readonly metadata: { readonly name: string } }[]): Record<string, string> {
+    const count = new Map<string, number>();
+    for (const m of manifests) count.set(m.kind, (count.get(m.kind) ?? 0) + 1);
+    return Object.fromEntries(manifests.map((m) => [m.kind === "Secret" || (count.get(m.kind) ?? 0) > 1 ? `${m.kind}/${m.metadata.name}` : m.kind, m.metadata.name]));
+}

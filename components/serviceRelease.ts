@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { imageReference } from "../builders/image";
-import { buildServiceRelease } from "../builders/release";
+import { buildServiceRelease, objectNamesOf } from "../builders/release";
 import { ReleaseConfig, ServiceConfig } from "../config/types";
 import { declareObject } from "./kubernetesObject";
 
@@ -21,7 +21,7 @@ export class ServiceRelease extends pulumi.ComponentResource {
     public readonly image: pulumi.Output<string>;
     public readonly previousVersion: pulumi.Output<string | undefined>;
     public readonly rollback: pulumi.Output<boolean>;
-    /** Kubernetes object names by kind (`Deployment`, `Canary`, `Job`, ...). */
+    /** Kubernetes object names by kind (`Deployment`, `Canary`, `Job`, ...; `Kind/name` where a kind repeats). */
     public readonly objectNames: pulumi.Output<Record<string, string>>;
     /** The declared resources by Pulumi resource name. */
     public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
@@ -43,9 +43,7 @@ export class ServiceRelease extends pulumi.ComponentResource {
         this.image = pulumi.output(imageReference(args.service));
         this.previousVersion = pulumi.output(args.service.previousVersion);
         this.rollback = pulumi.output(args.service.rollback);
-        this.objectNames = pulumi.output(
-            Object.fromEntries(release.objects.map((o) => [o.manifest.kind === "Secret" ? `Secret/${o.manifest.metadata.name}` : o.manifest.kind, o.manifest.metadata.name])),
-        );
+        this.objectNames = pulumi.output(objectNamesOf(release.objects.map((o) => o.manifest)));
         this.registerOutputs({
             version: this.version,
             image: this.image,

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildRelease, buildServiceRelease, resourceNames } from "../../builders/release";
+import { buildRelease, buildServiceRelease, objectNamesOf, resourceNames } from "../../builders/release";
 import { ReleaseObject, typeToken } from "../../builders/types";
 import { kinds, serviceObjects } from "../helpers/manifests";
 import { allProvidersValues, migrationValues, Overrides, parse, releaseConfig } from "../helpers/fixtures";
@@ -112,6 +112,22 @@ describe("buildServiceRelease", () => {
             if (object.manifest.kind !== "Secret") expect(object.secrets, object.name).to.deep.equal([]);
             else expect(object.secrets, object.name).to.have.length(1);
         }
+    });
+});
+
+describe("objectNamesOf (the stack output services.<name>.objects)", () => {
+    it("names every object of a blue/green service, both MetricTemplates included", () => {
+        const config = parse(allProvidersValues());
+        const blueGreen = config.services.find((s) => s.canary.provider === "kubernetes");
+        expect(blueGreen, "the fixture has a blue/green service").to.not.equal(undefined);
+        const manifests = buildServiceRelease(config, blueGreen!).objects.map((o) => o.manifest);
+        const names = objectNamesOf(manifests);
+        // Every object is there once: nothing is overwritten by another of its kind.
+        expect(Object.values(names).sort()).to.deep.equal(manifests.map((m) => m.metadata.name).sort());
+        const templates = Object.keys(names).filter((k) => k.startsWith("MetricTemplate"));
+        expect(templates).to.have.length(2);
+        // A kind with a single object keeps its plain key.
+        expect(names.Deployment).to.equal(manifests.find((m) => m.kind === "Deployment")!.metadata.name);
     });
 });
 
