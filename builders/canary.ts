@@ -17,14 +17,14 @@ export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
     // Flagger runs a metric named request-success-rate or request-duration as its builtin query
     // whatever templateRef it carries, so template metrics take other names (error-rate, latency).
     const successRate = blueGreen
-        ? { name: "error-rate", templateRef: templateRef("error-rate"), thresholdRange: { max: round(100 - c.successRateMin) }, interval: c.interval }
-        : { name: "request-success-rate", thresholdRange: { min: c.successRateMin }, interval: c.interval };
+        ? { name: "error-rate", templateRef: templateRef("error-rate"), thresholdRange: { max: round(100 - c.successRateMin) }, interval: c.metricWindow }
+        : { name: "request-success-rate", thresholdRange: { min: c.successRateMin }, interval: c.metricWindow };
     // The builtin request-duration is a P99 on istio and linkerd; on nginx it is the mean of
     // upstream connect latency, so nginx (and blue/green) measure the P99 with a template.
     const latency =
         blueGreen || c.provider === "nginx"
-            ? { name: "latency", templateRef: templateRef("latency"), thresholdRange: { max: c.latencyMaxMs }, interval: c.interval }
-            : { name: "request-duration", thresholdRange: { max: c.latencyMaxMs }, interval: c.interval };
+            ? { name: "latency", templateRef: templateRef("latency"), thresholdRange: { max: c.latencyMaxMs }, interval: c.metricWindow }
+            : { name: "request-duration", thresholdRange: { max: c.latencyMaxMs }, interval: c.metricWindow };
     const metrics = [successRate, latency];
     const analysis: Record<string, unknown> = {
         interval: c.interval,

@@ -67,6 +67,7 @@ const SERVICE_KEYS = [
 const CANARY_KEYS = [
     "provider",
     "interval",
+    "metricWindow",
     "threshold",
     "maxWeight",
     "stepWeight",
@@ -451,6 +452,12 @@ function parseCanary(
     const interval = r.string(c.interval, `${at}.interval`, { check: isFlaggerDuration, allowed: `a duration such as 30s or 1m ${FLAGGER_DURATION_NOTE}` }) ?? d.interval;
     const intervalSeconds = parseDuration(interval) ?? 60;
     if (intervalSeconds < 10) r.fail(`${at}.interval`, "is not allowed: Flagger needs an interval of at least 10s", interval);
+    const metricWindow =
+        r.string(c.metricWindow, `${at}.metricWindow`, {
+            check: isFlaggerDuration,
+            allowed: `a duration such as 2m, at least 4 times Prometheus' scrape interval ${FLAGGER_DURATION_NOTE}`,
+        }) ?? interval;
+    if ((parseDuration(metricWindow) ?? 60) < 10) r.fail(`${at}.metricWindow`, "is not allowed: a rate() window under 10s holds too few scrapes to measure anything", metricWindow);
     const maxWeight = r.integer(c.maxWeight, `${at}.maxWeight`, 1, 100, d.maxWeight);
     const stepWeight = r.integer(c.stepWeight, `${at}.stepWeight`, 1, 100, d.stepWeight);
     if (stepWeight > maxWeight) r.fail(`${at}.stepWeight`, `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);
@@ -467,6 +474,7 @@ function parseCanary(
         provider,
         interval,
         intervalSeconds,
+        metricWindow,
         threshold: r.integer(c.threshold, `${at}.threshold`, 1, 100, d.threshold),
         maxWeight,
         stepWeight,

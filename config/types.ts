@@ -79,6 +79,13 @@ export interface CanaryConfig {
     /** Go duration as written, e.g. `1m`. */
     readonly interval: string;
     readonly intervalSeconds: number;
+    /**
+     * The range of the analysis' rate() queries (each metric's `interval`, `{{ interval }}` in the
+     * MetricTemplates): the analysis interval unless set. It must hold several scrapes: with a
+     * Prometheus scrape interval above half of it, rate() sees one sample, the query answers no
+     * value and Flagger counts a failed check against a healthy canary.
+     */
+    readonly metricWindow: string;
     /** Failed checks before Flagger rolls back. */
     readonly threshold: number;
     readonly maxWeight: number;

@@ -337,6 +337,13 @@ describe("parseReleaseConfig", () => {
             expectRejected(valuesWithService({ canary: { interval: "5s" } }), { key: "services.web.canary.interval", value: '"5s"', allowed: "an interval of at least 10s" });
         });
 
+        it("takes the metric window from the interval unless canary.metricWindow sets it, and rejects one that measures nothing", () => {
+            expect(serviceConfig({ canary: { interval: "30s" } }).canary.metricWindow).to.equal("30s");
+            expect(serviceConfig({ canary: { interval: "30s", metricWindow: "2m" } }).canary.metricWindow).to.equal("2m");
+            expectRejected(valuesWithService({ canary: { metricWindow: "5s" } }), { key: "services.web.canary.metricWindow", value: '"5s"', allowed: "a rate() window under 10s" });
+            expectRejected(valuesWithService({ canary: { metricWindow: "two minutes" } }), { key: "services.web.canary.metricWindow", value: '"two minutes"', allowed: "at least 4 times Prometheus' scrape interval" });
+        });
+
         it("accepts an interval of exactly 10s", () => {
             expect(serviceConfig({ canary: { interval: "10s" } }).canary.intervalSeconds).to.equal(10);
         });

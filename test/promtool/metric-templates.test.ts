@@ -143,6 +143,16 @@ describe("Canary metric templates under promtool, as Flagger runs them", () => {
             expectValue(metric(blueGreen(), "error-rate").query!, [requests(PRIMARY_POD, "200", 100)], undefined);
         });
 
+        it("measures nothing when the window holds under two scrapes (10s interval, 15s scrapes), and canary.metricWindow makes the healthy canary measurable", () => {
+            const healthy = [requests(CANARY_POD, "200", 100)];
+            // The window defaults to the analysis interval: rate() over 10s sees one 15s-apart sample.
+            const short = metric(releaseConfig({ canary: { provider: "kubernetes", interval: "10s" } }), "error-rate");
+            expectValue(short.query!, healthy, undefined);
+            const wide = metric(releaseConfig({ canary: { provider: "kubernetes", interval: "10s", metricWindow: "1m" } }), "error-rate");
+            expectValue(wide.query!, healthy, 0);
+            expect(metric(releaseConfig({ canary: { provider: "kubernetes", interval: "10s", metricWindow: "1m" } }), "latency").query).to.include("[1m]");
+        });
+
         it("passes the threshold Flagger compares it with on a healthy canary", () => {
             const m = metric(releaseConfig({ canary: { provider: "kubernetes", successRateMin: 99 } }), "error-rate");
             expect(m.thresholdRange).to.deep.equal({ max: 1 });
