@@ -3,7 +3,7 @@ import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
 import { loadChecklistConfig } from "../checklist/config";
 import { DECLARATIONS } from "../checklist/run";
-import { computeNext, NextRequest } from "../commands/next";
+import { computeNext, NextRequest } from "../versions/compute-next";
 import { CommandContext } from "../context";
 import { projectName } from "../stack/config";
 import { changelogPath, comingNotes, markdownOf, releaseDate, ServiceNotes, writeServiceEntry } from "./entry";

@@ -1,6 +1,6 @@
 import * as semver from "semver";
 import { UserError } from "../../config/errors";
-import { computeNext, latestTag, NextResult, UsedCommit } from "../commands/next";
+import { computeNext, latestTag, NextResult, UsedCommit } from "../versions/compute-next";
 import { logCommits, resolveCommit, tagExists } from "../git";
 import { readServiceHistory, Release, shippedVersions } from "../stack/history";
 import { serviceNextRequest, ServiceLineContext, serviceTagPrefix } from "../versions/auto-version";

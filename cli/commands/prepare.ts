@@ -17,7 +17,7 @@ import { parseStackText, projectName } from "../stack/config";
 import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack/edit";
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
-import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
+import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
 

@@ -16,7 +16,7 @@ import { summaryJson, summaryText } from "../ship/summary";
 import { DEFAULTS } from "../ship/timing";
 import { isSemVer } from "../../config/versions";
 import { projectDir, resolveStack } from "../project";
-import { refuseComputeOptions } from "./next";
+import { refuseComputeOptions } from "../versions/compute-next";
 import { performPromotion } from "./promote";
 import { performRollback } from "./rollback";
 

@@ -5,7 +5,7 @@ import { Command, CommandContext } from "../context";
 import { notesFrom, notesText } from "../changelog/notes";
 import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";
 import { versionProblem } from "../versions/version-arg";
-import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "./next";
+import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
 import * as path from "path";
 import { stackFilePath } from "../../config/load";
 import { findService, loadProjectStack } from "../project";

@@ -1,7 +1,7 @@
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
-import { computeNext, NextRequest } from "../commands/next";
+import { computeNext, NextRequest } from "./compute-next";
 import { reachableTags } from "../git";
 import { readServiceHistory } from "../stack/history";
 import { defaultTagPrefix, lineRequest, serviceLine } from "./version-line";

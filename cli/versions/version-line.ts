@@ -3,7 +3,7 @@ import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { repoRoot } from "../git";
-import { NextRequest } from "../commands/next";
+import { NextRequest } from "./compute-next";
 
 /**
  * A service's version line: the repository its commits live in, the paths inside it that are the
