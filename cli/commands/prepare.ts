@@ -1,76 +1,25 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import * as fs from "fs";
 import * as path from "path";
-import * as semver from "semver";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
-import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { parseDuration } from "../../config/duration";
-import { updateFileLocked } from "../stack/lock";
+import { lockTimeout, updateFileLocked } from "../stack/lock";
+import { prepareEdit } from "../stack/prepare-edit";
+import { filePatch } from "../stack/service-diff";
 import { readStackText } from "../stack/stack-text";
 import { serviceNextRequest } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
 import { parseStackText, projectName } from "../stack/config";
-import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "../stack/edit";
+import { readService, ServiceLocation } from "../stack/edit";
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
 
-/**
- * The new stack file text: `version` set, `previousVersion` recording the version it replaces,
- * and no `rollback` mark (a prepared release is a normal, analysed one). Pure.
- */
-/** The changelog entry prepare writes: loaded only when prepare runs, not by rollback and promote, which share this module. */
+/** The changelog entry prepare writes: loaded only when prepare runs, not by rollback and promote. */
 type PrepareEntryModule = typeof import("../changelog/prepare-entry");
-
-export function prepareEdit(text: string, loc: ServiceLocation, version: string, stack: string): { text: string; from: string } {
-    const service = readService(text, loc);
-    if (service === undefined) throw new UserError(`${loc.file}: no service "${loc.service}"`, "ENOSERVICE");
-    const from = String(service.version);
-    if (!isSemVer(from)) throw new UserError(`${loc.file}: ${loc.project}:services.${loc.service}.version = ${JSON.stringify(from)} is not SemVer; fix it first`, "ECONFIG");
-    const order = semver.compare(version, from);
-    if (order === 0) {
-        throw new UserError(
-            `${loc.service} is at ${from} already` + (version !== from ? ` (${version} differs only in build metadata, which SemVer does not order)` : "") + `; choose a later version (releasectl next)`,
-            "ENOTFORWARD",
-        );
-    }
-    if (order < 0) {
-        throw new UserError(
-            `${loc.service}: ${version} does not move forward from ${from}; going back is a rollback: releasectl rollback ${loc.service} --to ${version} --stack ${stack}`,
-            "ENOTFORWARD",
-        );
-    }
-    let out = setServiceKey(text, loc, "version", version);
-    out = setServiceKey(out, loc, "previousVersion", from, { after: "version" });
-    out = removeServiceKey(out, loc, "rollback", false);
-    // once a version replaces it, the first release is history
-    out = removeServiceKey(out, loc, "firstRelease", false);
-    // a re-release reason speaks for one version only
-    const rerelease = service.rerelease as { version?: unknown } | undefined;
-    if (rerelease !== undefined && rerelease !== null && String(rerelease.version) !== version) out = removeServiceKey(out, loc, "rerelease", false);
-    // provenance speaks for the version promoted (releasectl promote writes it again for its own)
-    const promoted = service.promotedFrom as { version?: unknown } | undefined;
-    if (promoted !== undefined && promoted !== null && String(promoted.version) !== version) out = removeServiceKey(out, loc, "promotedFrom", false);
-    return { text: out, from };
-}
-
-export function filePatch(file: string, before: string, after: string): string {
-    return createTwoFilesPatch(file, file, before, after, undefined, undefined, { context: 2, headerOptions: FILE_HEADERS_ONLY });
-}
-
-/** `--lock-timeout 30s` → milliseconds. */
-export function lockTimeout(value: string | undefined): number | undefined {
-    if (value === undefined) return undefined;
-    const seconds = parseDuration(value);
-    if (seconds === undefined) throw new UserError(`--lock-timeout ${JSON.stringify(value)}: not a duration; use e.g. 10s or 1m`, "EUSAGE");
-    return seconds * 1000;
-}
 
 export const prepare: Command = {
     name: "prepare",

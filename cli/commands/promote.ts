@@ -16,8 +16,9 @@ import { readService, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, releaseText } from "../stack/history";
 import { updateFileLocked } from "../stack/lock";
 import { readStackText } from "../stack/stack-text";
-import { filePatch, lockTimeout, prepareEdit } from "./prepare";
-import { keyDiff } from "./rollback";
+import { lockTimeout } from "../stack/lock";
+import { prepareEdit } from "../stack/prepare-edit";
+import { filePatch, keyDiff } from "../stack/service-diff";
 
 const USAGE = "releasectl promote <service> --from STACK --to STACK [--version V] [--dry-run] [--no-cluster] [--context C]";
 

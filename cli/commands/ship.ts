@@ -18,7 +18,7 @@ import { isSemVer } from "../../config/versions";
 import { projectDir, resolveStack } from "../project";
 import { refuseComputeOptions } from "../versions/compute-next";
 import { performPromotion } from "./promote";
-import { performRollback } from "./rollback";
+import { performRollback } from "../operations/rollback";
 
 // One line: it ends the message of every usage error (and the JSON error event's message).
 const USAGE = "releasectl ship <service> <version|auto> [--stack S] [--dry-run] [--yes] [--watch-timeout D] [--monitor D] [--json] (or: releasectl ship <service> [<version>] --from STACK --stack S ...)";

@@ -128,7 +128,7 @@ async function revert(ctx: CommandContext, view: StatusView, dir: string, stack:
     const shown = path.relative(ctx.cwd, file) || file;
     const request = { dir, stack, service: view.service, shown, env: ctx.env };
     // Loaded only to revert: status alone never pays for rollback's modules.
-    const { performRollback, rollbackReport } = require("./rollback") as typeof import("./rollback");
+    const { performRollback, rollbackReport } = require("../operations/rollback") as typeof import("../operations/rollback");
     let outcome;
     try {
         outcome = await performRollback({ ...request, to: view.primaryVersion });

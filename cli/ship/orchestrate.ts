@@ -1,6 +1,7 @@
 import { ClusterState, interpret, progressLine, StatusContext } from "../cluster/canary-status";
 import { ChecklistReport } from "../checklist/run";
-import { RollbackOutcome, shellLine } from "../commands/rollback";
+import { RollbackOutcome } from "../operations/rollback";
+import { shellLine } from "../shell-line";
 import { NotificationConfig } from "../../config/types";
 import { UserError } from "../../config/errors";
 import { watchCanary, waitForPrevious } from "./cluster-watch";

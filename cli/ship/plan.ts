@@ -1,6 +1,7 @@
 import { names } from "../../builders/names";
 import { ChecklistReport } from "../checklist/run";
-import { keyDiff, shellLine } from "../commands/rollback";
+import { shellLine } from "../shell-line";
+import { keyDiff } from "../stack/service-diff";
 import { readService } from "../stack/edit";
 import { countsLine, failedChecks } from "./precheck";
 import { addressKey, ShipRelease } from "./release";

@@ -7,7 +7,7 @@ import { NotificationConfig, ReleaseConfig, ServiceConfig } from "../../config/t
 import { ChecklistConfig, loadChecklistConfig } from "../checklist/config";
 import { DECLARATIONS } from "../checklist/run";
 import { CommandContext } from "../context";
-import { prepareEdit } from "../commands/prepare";
+import { prepareEdit } from "../stack/prepare-edit";
 import { tagMessage } from "../commands/tag";
 import { ServiceNotes } from "../changelog/entry";
 import { PreparedEntry, preparedEntry } from "../changelog/prepare-entry";

@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
+import { parseDuration } from "../../config/duration";
 import { UserError } from "../../config/errors";
 import { checkStackFileWritable, realTarget } from "../paths";
 import { writeFileAtomic } from "./fs-atomic";
@@ -182,4 +183,12 @@ export async function updateFileLocked(
         },
         opts,
     );
+}
+
+/** `--lock-timeout 30s` → milliseconds. */
+export function lockTimeout(value: string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    const seconds = parseDuration(value);
+    if (seconds === undefined) throw new UserError(`--lock-timeout ${JSON.stringify(value)}: not a duration; use e.g. 10s or 1m`, "EUSAGE");
+    return seconds * 1000;
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Writable } from "stream";
 import { ClusterState } from "../../cli/cluster/canary-status";
 import { ChecklistReport } from "../../cli/checklist/run";
-import { RollbackOutcome } from "../../cli/commands/rollback";
+import { RollbackOutcome } from "../../cli/operations/rollback";
 import { CommandContext } from "../../cli/context";
 import { ShipGit } from "../../cli/ship/git-steps";
 import { ship, ShipDeps } from "../../cli/ship/orchestrate";
