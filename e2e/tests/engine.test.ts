@@ -134,6 +134,8 @@ describe("the real Pulumi engine", function () {
 
         it("3b. a new version changes the image, labels and migration Job, and nothing else", () => {
             ws.edit("version: 2.4.1\n      previousVersion: 2.4.0", "version: 2.5.0\n      previousVersion: 2.4.1");
+            // The release's own evidence: the pack refuses links that name only the replaced 2.4.1.
+            ws.edit("reports/checkout-2.4.1\n        performanceReport: https://perf.example.com/reports/checkout-2.4.1", "reports/checkout-2.5.0\n        performanceReport: https://perf.example.com/reports/checkout-2.5.0");
             ws.commit("release checkout 2.5.0");
             const diff = ws.ok(["preview", "--diff", "--policy-pack", "policies"]);
             const changes = resourceChanges(diff);

@@ -106,7 +106,11 @@ export class Workspace {
 
     ok(args: readonly string[]): string {
         const run = this.pulumi(args);
-        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${run.output.slice(-4000)}`);
+        if (run.code !== 0) {
+            // Policy violations and errors print above the (long) outputs: show them first.
+            const why = run.output.split("\n").filter((l) => /\[(mandatory|advisory)\]|error:/i.test(l)).slice(0, 30).join("\n");
+            throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${why}\n...\n${run.output.slice(-4000)}`);
+        }
         return run.output;
     }
 
