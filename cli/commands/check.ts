@@ -11,7 +11,7 @@ import { releaseResources } from "../checklist/resources";
 import { Command, CommandContext } from "../context";
 import { readRepository } from "../checklist/repository-state";
 import { loadProjectStack } from "../project";
-import { renderReleases } from "./render";
+import { renderReleases } from "../operations/render";
 
 const USAGE = "releasectl check [--stack NAME] [--service NAME] [--json] [--config FILE] [--no-repo]";
 

@@ -11,7 +11,7 @@ import { parseStackText } from "../stack/config";
 import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack/history";
 import { versionProblem } from "../versions/version-arg";
 import { serviceHistory } from "./history";
-import { releasesToYaml, renderReleases } from "./render";
+import { releasesToYaml, renderReleases } from "../operations/render";
 
 const USAGE = "releasectl diff <service> <from> [<to>] [--stack S] [-U N]";
 

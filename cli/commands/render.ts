@@ -1,33 +1,10 @@
 import * as path from "path";
-import { buildRelease } from "../../builders/release";
-import { ServiceRelease } from "../../builders/types";
-import { ReleaseConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { writeRenderDir } from "../render-dir";
-import { findService, loadProjectStack } from "../project";
-import { manifestToYaml } from "../yaml-output";
+import { releasesToYaml, renderReleases, writeReleases } from "../operations/render";
+import { loadProjectStack } from "../project";
 
 const USAGE = "releasectl render [--stack NAME] [--service NAME] [--out DIR]";
-
-/** The releases the stack declares, optionally narrowed to one service. */
-export function renderReleases(config: ReleaseConfig, service?: string): ServiceRelease[] {
-    const releases = buildRelease(config);
-    if (service === undefined) return releases;
-    findService(config, service);
-    return releases.filter((r) => r.service === service);
-}
-
-/** Multi-document YAML of every object, in apply order, each headed by its Pulumi resource. */
-export function releasesToYaml(releases: readonly ServiceRelease[]): string {
-    const docs: string[] = [];
-    for (const release of releases) {
-        for (const object of release.objects) {
-            docs.push(`# ${release.service}/${object.name} (${object.type})\n${manifestToYaml(object.manifest)}`);
-        }
-    }
-    return docs.join("---\n");
-}
 
 export const render: Command = {
     name: "render",
@@ -67,13 +44,7 @@ Examples:
             ctx.stdout.write(releasesToYaml(releases));
             return 0;
         }
-        const files = releases.flatMap((release) =>
-            release.objects.map((object, i) => ({
-                rel: `${release.service}/${String(i + 1).padStart(2, "0")}-${object.manifest.kind.toLowerCase()}-${object.manifest.metadata.name}.yaml`,
-                content: manifestToYaml(object.manifest),
-            })),
-        );
-        const result = writeRenderDir(values.out, ctx.cwd, files);
+        const result = writeReleases(releases, values.out, ctx.cwd);
         const removed = result.removed.length === 0 ? "" : `; removed ${result.removed.length} file${result.removed.length === 1 ? "" : "s"} of an earlier render that no longer belong`;
         ctx.stdout.write(`wrote ${result.written} objects under ${path.relative(ctx.cwd, result.dir) || "."}${removed}\n`);
         return 0;

@@ -1,27 +1,17 @@
-import * as semver from "semver";
+import * as path from "path";
 import { UserError } from "../../config/errors";
+import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { notesFrom, notesText } from "../changelog/notes";
-import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";
-import { versionProblem } from "../versions/version-arg";
-import { computeNext, NextResult, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
-import * as path from "path";
-import { stackFilePath } from "../../config/load";
+import { createReleaseTag } from "../operations/tag";
 import { findService, loadProjectStack } from "../project";
 import { projectName } from "../stack/config";
 import { readServiceHistory } from "../stack/history";
 import { serviceNextRequest } from "../versions/auto-version";
+import { nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
+import { versionProblem } from "../versions/version-arg";
 
 const USAGE = "releasectl tag [service] [VERSION] [--stack S] [--repo DIR] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--dry-run]";
-
-/** The annotated tag's message: a title line, then one line per commit since the last tag. */
-export function tagMessage(tag: string, result: Pick<NextResult, "commits" | "previousTag">): string {
-    if (result.commits.length === 0) return `release ${tag}\n`;
-    const since = result.previousTag === undefined ? "Changes:" : `Changes since ${result.previousTag}:`;
-    // the release notes, as releasectl changelog --plain prints them and ship announces them
-    return `release ${tag}\n\n${since}\n\n${notesText(notesFrom(result.commits))}`;
-}
 
 export const tag: Command = {
     name: "tag",
@@ -121,46 +111,11 @@ Examples:
         if (values.to !== undefined) {
             throw new UserError(`--to ${values.to}: releasectl tag always tags HEAD; check out the commit to tag (git switch --detach ${values.to}), then run releasectl tag without --to`, "EUSAGE");
         }
-        const root = repoRoot(req.repo, ctx.env);
-        const dirty = changedPaths(root, [], ctx.env);
-        if (dirty.length > 0) {
-            throw new UserError(
-                `${root}: uncommitted changes to ${dirty.slice(0, 3).join(", ")}${dirty.length > 3 ? ` and ${dirty.length - 3} more` : ""}; commit them (or discard them) before tagging, so the tag holds what you release`,
-                "EDIRTY",
-            );
-        }
-        let result = computeNext({ ...req, repo: root });
-        if (stackVersion !== undefined && result.previousTag === undefined && stackVersion.previousRelease !== undefined) {
-            // no tag on the line yet: the message lists the commits since the stack file's previous release
-            result = { ...computeNext({ ...req, repo: root, from: stackVersion.previousRelease }), previousTag: undefined };
-        }
-        const prefix = result.tagPrefix;
-        const version = explicit ?? stackVersion?.version ?? result.version;
-        if (version === undefined) {
-            throw new UserError(`nothing to release: ${result.reason}; to tag anyway, name the version: releasectl tag <version>`, "ENORELEASE");
-        }
-        const name = `${prefix}${version}`;
-        if (tagExists(root, name, ctx.env)) {
-            const at = git(root, ["rev-list", "-n", "1", name], { env: ctx.env }).trim().slice(0, 7);
-            throw new UserError(`tag ${name} exists already (on ${at}); releases are immutable: choose the next version (releasectl next)`, "ETAGEXISTS");
-        }
-        const newest = result.newestTag;
-        const newestVersion = newest?.slice(prefix.length);
-        if (newest !== undefined && newestVersion !== undefined && semver.compare(version, newestVersion) <= 0) {
-            const at = git(root, ["rev-list", "-n", "1", newest], { env: ctx.env }).trim().slice(0, 7);
-            const same = semver.compare(version, newestVersion) === 0;
-            throw new UserError(
-                `version ${version} ${same ? "is not after" : "is below"} the newest release tag ${newest} (on ${at})${same ? ": it differs only in build metadata, which SemVer does not order" : ""}; release tags only move forward: choose a version after ${newestVersion} (releasectl next${stackVersion ? ` ${stackVersion.service}` : ""})`,
-                "ENOTFORWARD",
-            );
-        }
-        const message = tagMessage(name, result);
-        const head = git(root, ["rev-parse", "--short=7", "HEAD"], { env: ctx.env }).trim();
-        if (values["dry-run"]) {
+        const { name, head, message, result, created } = createReleaseTag({ req, explicit, stackVersion, dryRun: values["dry-run"], env: ctx.env });
+        if (!created) {
             ctx.stdout.write(`would create tag ${name} on ${head} with the message:\n${message.replace(/^/gm, "  ")}(dry run: no tag created)\n`);
             return 0;
         }
-        createAnnotatedTag(root, name, message, ctx.env);
         ctx.stdout.write(`created annotated tag ${name} on ${head} (${result.commits.length} commit${result.commits.length === 1 ? "" : "s"} since ${result.previousTag ?? "the first commit"}); not pushed: git push origin ${name}\n`);
         return 0;
     },

@@ -5,7 +5,7 @@ import { ChecklistConfig } from "../checklist/config";
 import { readRepository } from "../checklist/repository-state";
 import { Repository } from "../checklist/repository-checks";
 import { releaseResources } from "../checklist/resources";
-import { renderReleases } from "../commands/render";
+import { renderReleases } from "../operations/render";
 
 /**
  * Step 1: `releasectl check` for the new version, before anything is written. The stack file

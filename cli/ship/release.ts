@@ -8,7 +8,7 @@ import { ChecklistConfig, loadChecklistConfig } from "../checklist/config";
 import { DECLARATIONS } from "../checklist/run";
 import { CommandContext } from "../context";
 import { prepareEdit } from "../stack/prepare-edit";
-import { tagMessage } from "../commands/tag";
+import { tagMessage } from "../operations/tag";
 import { ServiceNotes } from "../changelog/entry";
 import { PreparedEntry, preparedEntry } from "../changelog/prepare-entry";
 import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
