@@ -17,7 +17,7 @@ import { DEFAULTS } from "../ship/timing";
 import { isSemVer } from "../../config/versions";
 import { projectDir, resolveStack } from "../project";
 import { refuseComputeOptions } from "../versions/compute-next";
-import { performPromotion } from "./promote";
+import { performPromotion } from "../operations/promote";
 import { performRollback } from "../operations/rollback";
 
 // One line: it ends the message of every usage error (and the JSON error event's message).
