@@ -10,7 +10,8 @@ import { ChangelogChange, ShipGit } from "./git-steps";
 import { countsLine, failedChecks } from "./precheck";
 import { describeSample, monitor, MonitorResult, Sample } from "./prometheus";
 import { Progress, StepView } from "./progress";
-import { failureSummary, policyViolations, PulumiResult } from "./pulumi-cli";
+import { pulumiFailure, PulumiResult } from "./pulumi-cli";
+import { violationLine } from "./pulumi-events";
 import { addressKey, ShipRelease } from "./release";
 import { formatDuration } from "./timing";
 
@@ -26,7 +27,8 @@ import { formatDuration } from "./timing";
 export interface ShipDeps {
     readonly progress: Progress;
     readonly git: ShipGit;
-    readonly pulumi: (args: readonly string[], opts?: { onLine?: (line: string) => void; secret?: boolean }) => Promise<PulumiResult>;
+    /** `events: true` (preview, up): the result carries the engine's events, which say why it failed. */
+    readonly pulumi: (args: readonly string[], opts?: { onLine?: (line: string) => void; secret?: boolean; events?: boolean }) => Promise<PulumiResult>;
     readonly readCluster: () => Promise<ClusterState>;
     readonly precheck: () => ChecklistReport;
     /** `releasectl rollback <service> --to <version>`: writes the stack file, or throws why not. */
@@ -197,11 +199,15 @@ class Ship {
         // 3. preview: a failure here has applied nothing, so the commit is reverted, not rolled back.
         try {
             await this.step("preview", async (note) => {
-                const result = await this.deps.pulumi(r.pulumiArgs.preview, { onLine: note });
+                const result = await this.deps.pulumi(r.pulumiArgs.preview, { onLine: note, events: true });
                 if (result.code !== 0) {
-                    const violations = policyViolations(`${result.stdout}\n${result.stderr}`);
-                    if (violations.length > 0) throw new StepFailure(`preview failed: policy violation${violations.length === 1 ? "" : "s"} ${violations.join(", ")}`, "policy violation");
-                    throw new StepFailure(`preview failed: ${failureSummary(result)}`, "preview failed");
+                    const failure = pulumiFailure(result);
+                    if (failure.policies.length > 0) {
+                        // what each policy found, for the summary (pulumi's own lines went by above)
+                        this.details = failure.report.violations.map(violationLine);
+                        throw new StepFailure(`preview failed: ${policyReason(failure.policies)}`, "policy violation");
+                    }
+                    throw new StepFailure(`preview failed: ${failure.summary}`, "preview failed");
                 }
                 if (this.deps.interrupted?.()) throw new StepFailure("interrupted (Ctrl-C) before pulumi up", "interrupted");
                 return "no policy violation";
@@ -213,8 +219,8 @@ class Ship {
         // 4-6. apply, canary, monitor: production changes; any failure rolls back.
         try {
             await this.step("apply", async (note) => {
-                const result = await this.deps.pulumi(r.pulumiArgs.up, { onLine: note });
-                if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${failureSummary(result)}`, "pulumi up failed");
+                const result = await this.deps.pulumi(r.pulumiArgs.up, { onLine: note, events: true });
+                if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${upFailure(result)}`, "pulumi up failed");
                 return `applied ${r.version}`;
             });
         } catch (e) {
@@ -399,8 +405,8 @@ class Ship {
         // R2. apply it.
         try {
             await this.step("reapply", async (note) => {
-                const result = await this.deps.pulumi(r.pulumiArgs.up, { onLine: note });
-                if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${failureSummary(result)}`, "pulumi up failed");
+                const result = await this.deps.pulumi(r.pulumiArgs.up, { onLine: note, events: true });
+                if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${upFailure(result)}`, "pulumi up failed");
                 return `applied ${target}`;
             });
         } catch (err) {
@@ -634,6 +640,17 @@ class Ship {
             push,
         };
     }
+}
+
+/** `policy violation canary-thresholds-strict`, `policy violations a, b`. */
+function policyReason(policies: readonly string[]): string {
+    return `policy violation${policies.length === 1 ? "" : "s"} ${policies.join(", ")}`;
+}
+
+/** Why `pulumi up` failed: the policies its own preview found violated, else its errors. */
+function upFailure(result: PulumiResult): string {
+    const failure = pulumiFailure(result);
+    return failure.policies.length > 0 ? policyReason(failure.policies) : failure.summary;
 }
 
 function reasonOf(e: unknown): string {

@@ -1,7 +1,9 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { UserError } from "../../config/errors";
+import { EngineEvent, EngineReport, errorLine, parseEventLog, readEvents } from "./pulumi-events";
 
 /**
  * The pulumi binary: $PULUMI_BINARY, else `pulumi` on PATH. Missing is bad input (exit 2),
@@ -39,21 +41,39 @@ export interface PulumiResult {
     readonly code: number;
     readonly stdout: string;
     readonly stderr: string;
+    /**
+     * The engine's events (`--event-log`) when asked for with `events: true`; undefined when the
+     * CLI wrote none (it failed before the engine started: a bad flag, the stack locked).
+     */
+    readonly events?: readonly EngineEvent[];
 }
 
 /**
  * Runs the CLI non-interactively and collects its output; `onLine` sees each line as it comes
- * (for live progress). `secret: true` keeps the output out of `onLine` entirely.
+ * (for live progress). `secret: true` keeps the output out of `onLine` entirely. `events: true`
+ * (preview, up) also has the CLI log its engine events (`--event-log`, a debug flag the CLI only
+ * takes with PULUMI_DEBUG_COMMANDS=true, as the Automation API runs it) to a file of its own,
+ * read into `events` once the CLI ends; what it prints stays as it is, for the person.
  */
 export function runPulumi(
     binary: string,
     args: readonly string[],
-    opts: { cwd: string; env: NodeJS.ProcessEnv; onLine?: (line: string) => void; secret?: boolean },
+    opts: { cwd: string; env: NodeJS.ProcessEnv; onLine?: (line: string) => void; secret?: boolean; events?: boolean },
 ): Promise<PulumiResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(binary, [...args, "--non-interactive"], {
+    const logDir = opts.events ? fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-events-")) : undefined;
+    const log = logDir === undefined ? undefined : path.join(logDir, "events.jsonl");
+    const readLog = (): EngineEvent[] | undefined => {
+        if (log === undefined || logDir === undefined) return undefined;
+        try {
+            return fs.existsSync(log) ? parseEventLog(fs.readFileSync(log, "utf8")) : undefined;
+        } finally {
+            fs.rmSync(logDir, { recursive: true, force: true });
+        }
+    };
+    return new Promise<PulumiResult>((resolve, reject) => {
+        const child = spawn(binary, [...args, ...(log === undefined ? [] : ["--event-log", log]), "--non-interactive"], {
             cwd: opts.cwd,
-            env: { ...opts.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            env: { ...opts.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...(log === undefined ? {} : { PULUMI_DEBUG_COMMANDS: "true" }) },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";
@@ -74,29 +94,38 @@ export function runPulumi(
             stderr += c;
             feed(c);
         });
-        child.on("error", (e) => reject(new UserError(`cannot run ${binary}: ${e.message}`, "ENOPULUMI")));
+        child.on("error", (e) => {
+            readLog();
+            reject(new UserError(`cannot run ${binary}: ${e.message}`, "ENOPULUMI"));
+        });
         child.on("close", (code) => {
             if (pending && opts.onLine && !opts.secret) opts.onLine(pending);
-            resolve({ code: code ?? 1, stdout, stderr });
+            const events = readLog();
+            resolve({ code: code ?? 1, stdout, stderr, ...(events === undefined ? {} : { events }) });
         });
     });
 }
 
-/**
- * The policy names a failed preview or update reports as mandatory violations. Tolerant of the
- * CLI's two layouts: the current one, under the pack's line (`- [mandatory]  <policy>  (<type>:
- * <name>)`), and the older flat one (`[mandatory]  <pack>@v<version>  <policy>  (...)`).
- */
-export function policyViolations(output: string): string[] {
-    const names = new Set<string>();
-    // `[mandatory] [severity: high]  rule  (type: name)` (CLI 3.27x), `[mandatory]  rule  (...)`,
-    // or the older flat `[mandatory]  pack@v1.0.0  rule  (...)`.
-    for (const match of output.matchAll(/\[mandatory\](?:\s+\[severity:\s*\w+\])?\s+(?:[\w.\/-]+@v?\d[\w.+-]*\s+)?([a-z0-9][a-z0-9-]*)/gi)) names.add(match[1]);
-    return [...names];
+/** What a failed preview or update reports: from its events, what ship needs to say why. */
+export interface PulumiFailure {
+    readonly report: EngineReport;
+    /** The mandatory policies violated, each once, in the order reported. */
+    readonly policies: readonly string[];
+    /** The errors in one line (the events' errors, else the error lines the CLI printed). */
+    readonly summary: string;
 }
 
-/** The last lines that explain a failure, without the CLI's progress noise. */
-export function failureSummary(result: PulumiResult, lines = 6): string {
+export function pulumiFailure(result: PulumiResult): PulumiFailure {
+    const report = readEvents(result.events ?? []);
+    const policies = [...new Set(report.violations.map((v) => v.policy))];
+    return { report, policies, summary: errorLine(report) ?? printedErrors(result) };
+}
+
+/**
+ * The error lines the CLI printed, for a failure before its engine started (the events hold no
+ * error then: `error: [409] Conflict: Another update is currently in progress.`).
+ */
+export function printedErrors(result: PulumiResult, lines = 6): string {
     const text = `${result.stdout}\n${result.stderr}`
         .split("\n")
         .map((l) => l.trim())

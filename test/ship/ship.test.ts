@@ -7,8 +7,11 @@ import { edited } from "../cli/project-fixture";
 import { CliRun, runCli } from "../cli/run-cli";
 import { checkoutAt, checkoutIn, expectSecretNotPrinted, FAST, makeWorld, markedRollback, NS, PRODUCTION, SECRET_TOKEN, STACK_FILE, Webhook, withContract, World } from "./fixture";
 
-const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--non-interactive"];
-const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--non-interactive"];
+/** Where pulumi logs its engine events for ship: a new temporary file each run. */
+const LOG = "<event log>";
+const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--event-log", LOG, "--non-interactive"];
+const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--event-log", LOG, "--non-interactive"];
+const logNamed = (args: readonly string[]) => args.map((a, i) => (args[i - 1] === "--event-log" ? LOG : a));
 /** checkout back at 2.4.1 with the rollback mark, as the rollback path commits it. */
 const ROLLED_BACK = markedRollback(checkoutAt("2.4.1", "2.5.0"), "2.5.0");
 
@@ -50,7 +53,7 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             const w = setUp();
             const run = await ship(w, "auto", ...FAST);
             expect(run.code, run.stdout + run.stderr).to.equal(0);
-            expect(w.calls().map((c) => c.args)).to.deep.equal([
+            expect(w.calls().map((c) => logNamed(c.args))).to.deep.equal([
                 PREVIEW,
                 UP,
                 ["config", "get", "--path", "releasectl:notifications.releases.address", "--stack", "production", "--non-interactive"],
@@ -138,6 +141,8 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(w.log().slice(0, 2)).to.deep.equal(["revert release checkout 2.5.0: policy violation", "release checkout 2.5.0"]);
             expect(w.repo.git("diff", "HEAD~2", "HEAD").trim()).to.equal("");
             expect(run.stdout).to.include("preview failed: policy violation canary-thresholds-strict; nothing was applied (pulumi up did not run) and the prepare commit is reverted");
+            // what the policy found, from pulumi's policy event, under the summary
+            expect(run.stdout).to.include("\n  ✗ canary-thresholds-strict on kubernetes:flagger.app/v1beta1:Canary (checkout-canary): The canary's success-rate minimum is below the pack's.\n");
             expect(w.repo.git("tag", "--list", "checkout-v2.5.0").trim()).to.equal("");
             expect(hook.received).to.have.length(0);
         });
@@ -261,6 +266,8 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expectRolledBack(w, run, "rollback checkout to 2.4.1: pulumi up failed");
             expect(run.stdout).to.include("ROLLED BACK: checkout 2.5.0 failed at apply: pulumi up failed: ");
             expect(run.stdout).to.include("* Job has failed: BackoffLimitExceeded");
+            // the failing resource, from the event log's error diagnostic
+            expect(run.stdout).to.include("failed at apply: pulumi up failed: kubernetes:batch/v1:Job (checkout-migrate-2.5.0): 1 error occurred: * Job has failed: BackoffLimitExceeded\n");
         });
 
         it("rolls back when Flagger fails the canary", async () => {
