@@ -10,7 +10,7 @@ import { projectDir, resolveStack } from "../project";
 import { parseStackText } from "../stack/config";
 import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack/history";
 import { versionProblem } from "../versions/version-arg";
-import { serviceHistory } from "./history";
+import { serviceHistory } from "../operations/history";
 import { releasesToYaml, renderReleases } from "../operations/render";
 
 const USAGE = "releasectl diff <service> <from> [<to>] [--stack S] [-U N]";

@@ -1,52 +1,10 @@
-import { UserError } from "../../config/errors";
-import { loadStack, readStackFile } from "../../config/load";
-import { git } from "../git";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
+import { releaseTags, serviceHistory } from "../operations/history";
 import { projectDir, resolveStack } from "../project";
-import { projectName } from "../stack/config";
-import { readServiceHistory, Release, ServiceHistory } from "../stack/history";
-import { didYouMean } from "../suggest";
-import { serviceTagPrefix } from "../versions/auto-version";
-import { serviceLine } from "../versions/version-line";
+import { Release } from "../stack/history";
 
 const USAGE = "releasectl history <service> [--stack S] [--json]";
-
-/** The service's history, or a UserError when the service never appears in it. */
-export function serviceHistory(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): ServiceHistory {
-    const project = projectName(dir);
-    const stackFile = readStackFile(dir, stack);
-    const history = readServiceHistory(dir, stack, project, service, env);
-    if (history.releases.length === 0) {
-        const services = stackFile.config[`${project}:services`];
-        const names = services && typeof services === "object" ? Object.keys(services as object) : [];
-        throw new UserError(`${history.file}: service "${service}" has no release in the file's git history${didYouMean(service, names)}; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
-    }
-    return history;
-}
-
-/**
- * The service's release tags (<tagPrefix><version> of its version line, in the repository its
- * commits live in), by version. Empty when the stack's configuration cannot be read or the
- * service is no longer in it: the history itself never depends on it.
- */
-export function releaseTags(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): Map<string, string> {
-    const tags = new Map<string, string>();
-    try {
-        const config = loadStack(dir, stack);
-        const found = config.services.find((s) => s.name === service);
-        if (found === undefined) return tags;
-        const ctx = { dir, stack, project: projectName(dir), config, service: found, env };
-        const prefix = serviceTagPrefix(ctx);
-        const repo = serviceLine(dir, config, found, env).repo;
-        for (const name of git(repo, ["tag", "--list", "--", `${prefix}*`], { env }).split("\n")) {
-            if (name !== "") tags.set(name.slice(prefix.length), name);
-        }
-    } catch {
-        // no tags shown rather than no history
-    }
-    return tags;
-}
 
 export function historyJson(releases: readonly Release[], tags: ReadonlyMap<string, string> = new Map()): Record<string, unknown>[] {
     const current = releases[releases.length - 1];

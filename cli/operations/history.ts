@@ -1,0 +1,48 @@
+// The history operation: a service's releases from the stack file's git history (refusing a
+// service that never appears in it, with did-you-mean) and its release tags by version.
+// Layer: cli/operations/, the domain operations the commands call; imports only lower layers
+// (cli/stack/, cli/versions/, config/, cli/ root utilities), never cli/commands/ or cli/ship/.
+import { UserError } from "../../config/errors";
+import { loadStack, readStackFile } from "../../config/load";
+import { git } from "../git";
+import { projectName } from "../stack/config";
+import { readServiceHistory, ServiceHistory } from "../stack/history";
+import { didYouMean } from "../suggest";
+import { serviceTagPrefix } from "../versions/auto-version";
+import { serviceLine } from "../versions/version-line";
+
+/** The service's history, or a UserError when the service never appears in it. */
+export function serviceHistory(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): ServiceHistory {
+    const project = projectName(dir);
+    const stackFile = readStackFile(dir, stack);
+    const history = readServiceHistory(dir, stack, project, service, env);
+    if (history.releases.length === 0) {
+        const services = stackFile.config[`${project}:services`];
+        const names = services && typeof services === "object" ? Object.keys(services as object) : [];
+        throw new UserError(`${history.file}: service "${service}" has no release in the file's git history${didYouMean(service, names)}; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
+    }
+    return history;
+}
+
+/**
+ * The service's release tags (<tagPrefix><version> of its version line, in the repository its
+ * commits live in), by version. Empty when the stack's configuration cannot be read or the
+ * service is no longer in it: the history itself never depends on it.
+ */
+export function releaseTags(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): Map<string, string> {
+    const tags = new Map<string, string>();
+    try {
+        const config = loadStack(dir, stack);
+        const found = config.services.find((s) => s.name === service);
+        if (found === undefined) return tags;
+        const ctx = { dir, stack, project: projectName(dir), config, service: found, env };
+        const prefix = serviceTagPrefix(ctx);
+        const repo = serviceLine(dir, config, found, env).repo;
+        for (const name of git(repo, ["tag", "--list", "--", `${prefix}*`], { env }).split("\n")) {
+            if (name !== "") tags.set(name.slice(prefix.length), name);
+        }
+    } catch {
+        // no tags shown rather than no history
+    }
+    return tags;
+}
