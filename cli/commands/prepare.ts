@@ -4,22 +4,17 @@ import { stackFilePath } from "../../config/load";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { lockTimeout, updateFileLocked } from "../stack/lock";
-import { prepareEdit } from "../stack/prepare-edit";
+import { performPrepare } from "../operations/prepare";
+import { lockTimeout } from "../stack/lock";
 import { filePatch } from "../stack/service-diff";
-import { readStackText } from "../stack/stack-text";
 import { serviceNextRequest } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
-import { parseStackText, projectName } from "../stack/config";
-import { readService, ServiceLocation } from "../stack/edit";
+import { projectName } from "../stack/config";
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
-
-/** The changelog entry prepare writes: loaded only when prepare runs, not by rollback and promote. */
-type PrepareEntryModule = typeof import("../changelog/prepare-entry");
 
 export const prepare: Command = {
     name: "prepare",
@@ -93,42 +88,22 @@ Examples:
         const version = resolveVersion(requested, values, { dir, stack, config, service: findService(config, serviceName) }, ctx);
         const file = stackFilePath(dir, stack);
         const shown = path.relative(ctx.cwd, file) || file;
-        const loc: ServiceLocation = { project: projectName(dir), service: serviceName, file: shown };
-        const edit = (text: string) => {
-            const result = prepareEdit(text, loc, version, stack);
-            parseStackText(dir, stack, result.text, shown);
-            return result;
-        };
+        const changelog = values["no-changelog"] ? undefined : { policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) };
+        const outcome = await performPrepare(ctx, { dir, stack, config, service: serviceName, version, shown, dryRun: values["dry-run"], lockTimeoutMs: timeoutMs, changelog });
 
-        const entry = values["no-changelog"]
-            ? undefined
-            : (require("../changelog/prepare-entry") as PrepareEntryModule).preparedEntry(ctx, { dir, stack, config, service: serviceName, version, policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) });
-
-        if (values["dry-run"]) {
-            const before = readStackText(file);
-            const { text, from } = edit(before);
-            ctx.stdout.write(filePatch(shown, before, text));
+        if (!outcome.written) {
+            const { entry, from } = outcome;
+            ctx.stdout.write(filePatch(shown, outcome.before, outcome.after));
             if (entry?.kind === "entry") ctx.stdout.write(entry.dryRun());
             else if (entry?.kind === "skipped") ctx.stdout.write(`${entry.why}\n`);
             ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);
             return 0;
         }
-        let from = "";
-        const { after } = await updateFileLocked(
-            file,
-            (text) => {
-                const result = edit(text);
-                from = result.from;
-                return result.text;
-            },
-            { timeoutMs },
-        );
-        const migration = readService(after, loc)?.migration as { phase?: unknown } | undefined;
-        const note =
-            migration?.phase === "contract"
-                ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
-                : "";
-        const written = entry === undefined ? undefined : await (require("../changelog/prepare-entry") as PrepareEntryModule).writePreparedEntry(entry);
+        const { from } = outcome;
+        const note = outcome.stillContract
+            ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
+            : "";
+        const written = outcome.changelog;
         const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
         ctx.stdout.write(
             `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +
