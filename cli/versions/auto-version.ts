@@ -1,7 +1,7 @@
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
-import { computeNext, NextRequest } from "./compute-next";
+import { computeNext, latestTag, NextRequest } from "./compute-next";
 import { reachableTags } from "../git";
 import { readServiceHistory } from "../stack/history";
 import { defaultTagPrefix, lineRequest, serviceLine } from "./version-line";
@@ -63,10 +63,20 @@ export function serviceNextRequest(ctx: ServiceLineContext, given: AutoOptions &
             }
             const history = readServiceHistory(ctx.dir, ctx.stack, ctx.project, ctx.service.name, ctx.env);
             const released = history.releases[history.releases.length - 1];
+            // A repository tagged v<version> before it held several services (or before releasectl
+            // tagged per service): those tags name no service now, so say whose they could be.
+            const repoWide = line.tagPrefix === undefined && !line.defaultPrefixes.includes("v") ? latestTag(line.repo, "HEAD", "v", ctx.env) : undefined;
+            const hint = repoWide
+                ? `; the repository's ${repoWide.tag} is no service's tag in a stack of several services (theirs are ${defaultTagPrefix(line)}<version>): if the v<version> tags are ${ctx.service.name}'s, set ${line.tagPrefixOption.replace(" (or --tag-prefix)", "")}: v`
+                : "";
             return {
                 version: ctx.service.version,
                 commit: released?.commit,
-                note: released === undefined ? `(no release tag ${defaultTagPrefix(line)}<version>: counted from ${ctx.service.name}'s version ${ctx.service.version})` : `(no release tag: commits since ${released.commit.slice(0, 7)}, which released ${ctx.service.name} ${ctx.service.version})`,
+                note:
+                    (released === undefined
+                        ? `(no release tag ${defaultTagPrefix(line)}<version>: counted from ${ctx.service.name}'s version ${ctx.service.version}`
+                        : `(no release tag ${defaultTagPrefix(line)}<version>: commits since ${released.commit.slice(0, 7)}, which released ${ctx.service.name} ${ctx.service.version}`) +
+                    `${hint})`,
             };
         },
     };

@@ -91,6 +91,20 @@ describe("per-service version lines", () => {
         expect(run.stderr).to.match(/version 1\.12\.0 is below the newest release tag storefront-v1\.13\.0/);
     });
 
+    it("after an upgrade from repository-wide v<version> tags, says whose they may be and how to keep them", async () => {
+        repo.tag("v2.4.1"); // tagged before the stack held two services
+        repo.commit("fix(checkout): totals");
+        const json = JSON.parse((await cli("next", "checkout", "--json")).stdout);
+        // It still answers from checkout's own release (no tag of its line), and names the fix.
+        expect(json.version).to.equal("2.4.2");
+        expect(json.reason).to.include("the repository's v2.4.1 is no service's tag in a stack of several services (theirs are checkout-v<version>)");
+        expect(json.reason).to.include("set releasectl:services.checkout.tagPrefix: v");
+        // Set as it says, the v tags are checkout's line again.
+        repo.commit("checkout keeps its v tags", { [STACK_FILE]: edited(PRODUCTION, [["    checkout:\n", "    checkout:\n      tagPrefix: v\n"]]) });
+        const kept = JSON.parse((await cli("next", "checkout", "--json")).stdout);
+        expect(kept).to.include({ version: "2.4.2", previousTag: "v2.4.1" });
+    });
+
     it("finds lerna's <service>@1.2.3 tags", async () => {
         repo.tag("checkout@2.4.1");
         repo.commit("feat(checkout): a");
