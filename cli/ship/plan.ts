@@ -30,6 +30,7 @@ export interface ShipPlan {
     readonly from: string;
     readonly version: string;
     readonly versionReason?: string;
+    readonly promotedFrom?: string;
     readonly precheck: { readonly passed: boolean; readonly counts: string; readonly failed: readonly string[] };
     readonly steps: readonly PlanStep[];
     readonly rollback: readonly PlanStep[];
@@ -173,6 +174,7 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         from: r.from,
         version: r.version,
         versionReason: r.versionReason,
+        promotedFrom: r.promotedFrom,
         precheck: { passed: report.passed, counts: countsLine(report), failed: failedChecks(report) },
         steps,
         rollback,
@@ -186,7 +188,7 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
 export function planText(plan: ShipPlan, where: string): string {
     const lines: string[] = [];
     lines.push(`plan: release ${plan.service} ${plan.from} → ${plan.version} to stack ${plan.stack} (${where})`);
-    if (plan.versionReason) lines.push(`version: auto → ${plan.version}: ${plan.versionReason}`);
+    if (plan.versionReason) lines.push(`version: ${plan.promotedFrom !== undefined ? `from stack ${plan.promotedFrom}` : "auto"} → ${plan.version}: ${plan.versionReason}`);
     const section = (steps: readonly PlanStep[], label: (i: number) => string) => {
         const width = Math.max(...steps.map((s) => s.title.length));
         steps.forEach((step, i) => {

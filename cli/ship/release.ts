@@ -45,6 +45,8 @@ export interface ShipRelease {
     readonly from: string;
     readonly version: string;
     readonly versionReason?: string;
+    /** ship --from: the stack the version was promoted from (else the version was given or computed). */
+    readonly promotedFrom?: string;
     readonly before: string;
     readonly after: string;
     readonly policyPack: string;
@@ -186,6 +188,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         from: service.version,
         version: choice.version,
         versionReason: choice.reason,
+        promotedFrom: input.promotion?.from,
         before,
         after,
         policyPack,

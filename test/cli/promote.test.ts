@@ -204,6 +204,8 @@ describe("releasectl promote", () => {
         const run = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--dry-run");
         expect(run.stdout, run.stderr).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production/);
         expect(run.stdout).to.include(`promoted from staging (its release ${commit.slice(0, 7)}`);
+        // The version came from the promotion, not from commits: the plan says so, not "auto".
+        expect(run.stdout).to.match(/^version: from stack staging → 2\.5\.0: /m);
         expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0 (promoted from staging)' -- Pulumi.production.yaml CHANGELOG.md\n");
         expect(repo.read(PROD_FILE)).to.equal(PRODUCTION);
         const refused = await cli("ship", "checkout", "--from", "staging", "--stack", "production", "--no-cluster", "--version", "2.4.0");
