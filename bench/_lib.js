@@ -114,6 +114,14 @@ function report(cases) {
             result: c.target ? (c.target(ms, base) ? "PASS" : "MISS") : "",
         };
     });
+    printTable(rows);
+}
+
+/**
+ * Prints rows of strings (the first column left-aligned, the rest right-aligned) under a line
+ * naming the machine, and sets exit code 1 when a row's `result` is MISS.
+ */
+function printTable(rows) {
     const columns = Object.keys(rows[0]);
     const widths = columns.map((col) => Math.max(col.length, ...rows.map((r) => r[col].length)));
     const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
@@ -126,4 +134,18 @@ function report(cases) {
     process.exitCode = rows.some((r) => r.result === "MISS") ? 1 : 0;
 }
 
-module.exports = { ROOT, BIN, RUNS, LARGE_RUNS, requireBuild, fakeSecure, generatedStack, time, median, report };
+/** git for the benches' throwaway repositories: no user or system config, a fixed identity, releasectl's own variables cleared. */
+const GIT_ENV = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: os.devNull,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_AUTHOR_NAME: "bench",
+    GIT_AUTHOR_EMAIL: "bench@example.com",
+    GIT_COMMITTER_NAME: "bench",
+    GIT_COMMITTER_EMAIL: "bench@example.com",
+    RELEASECTL_NOW: "",
+    RELEASECTL_BRANCH: "",
+    RELEASECTL_STACK: "",
+};
+
+module.exports = { ROOT, BIN, RUNS, LARGE_RUNS, GIT_ENV, requireBuild, fakeSecure, generatedStack, time, median, report, printTable };

@@ -10,19 +10,8 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { stringify } = require("yaml");
-const { ROOT, BIN, RUNS, LARGE_RUNS, requireBuild, generatedStack, time, report } = require("./_lib");
+const { ROOT, BIN, RUNS, LARGE_RUNS, GIT_ENV, requireBuild, generatedStack, time, report } = require("./_lib");
 
-const GIT_ENV = {
-    ...process.env,
-    GIT_CONFIG_GLOBAL: os.devNull,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "bench",
-    GIT_AUTHOR_EMAIL: "bench@example.com",
-    GIT_COMMITTER_NAME: "bench",
-    GIT_COMMITTER_EMAIL: "bench@example.com",
-    RELEASECTL_NOW: "",
-    RELEASECTL_BRANCH: "",
-};
 
 requireBuild("bench/check.js");
 

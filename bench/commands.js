@@ -14,22 +14,10 @@ const { execFileSync, spawnSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { ROOT, BIN, RUNS, requireBuild, median } = require("./_lib");
+const { ROOT, BIN, RUNS, GIT_ENV, requireBuild, median, printTable } = require("./_lib");
 
 requireBuild("bench/commands.js");
 
-const GIT_ENV = {
-    ...process.env,
-    GIT_CONFIG_GLOBAL: os.devNull,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_AUTHOR_NAME: "bench",
-    GIT_AUTHOR_EMAIL: "bench@example.com",
-    GIT_COMMITTER_NAME: "bench",
-    GIT_COMMITTER_EMAIL: "bench@example.com",
-    RELEASECTL_NOW: "",
-    RELEASECTL_BRANCH: "",
-    RELEASECTL_STACK: "",
-};
 // status must find no kubeconfig: no $KUBECONFIG, a HOME without .kube/, not in a cluster.
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-bench-commands-home-"));
 const ENV = { ...GIT_ENV, HOME: home };
@@ -126,15 +114,7 @@ try {
             result: measured ? (ratio <= 3 ? "PASS" : "MISS") : "",
         };
     });
-    const columns = Object.keys(rows[0]);
-    const widths = columns.map((col) => Math.max(col.length, ...rows.map((r) => r[col].length)));
-    const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
-    console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "unknown CPU"}, load average ${load}`);
-    console.log(line(columns));
-    console.log(widths.map((w) => "-".repeat(w)).join("  "));
-    for (const row of rows) console.log(line(columns.map((c) => row[c])));
-    process.exitCode = rows.some((r) => r.result === "MISS") ? 1 : 0;
+    printTable(rows);
 } finally {
     fs.closeSync(devNull);
     fs.rmSync(dir, { recursive: true, force: true });
