@@ -148,4 +148,16 @@ const GIT_ENV = {
     RELEASECTL_STACK: "",
 };
 
-module.exports = { ROOT, BIN, RUNS, LARGE_RUNS, GIT_ENV, requireBuild, fakeSecure, generatedStack, time, median, report, printTable };
+/** One `node ARGS` run: its wall time in ms and stdout; a failed run ends the bench with its stderr. */
+function runNode(args, env, cwd) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { env, cwd, encoding: "utf8" });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0) {
+        console.error(`failed: node ${args.join(" ")}\n${result.stderr}`);
+        process.exit(1);
+    }
+    return { ms, stdout: result.stdout };
+}
+
+module.exports = { ROOT, BIN, RUNS, LARGE_RUNS, GIT_ENV, requireBuild, fakeSecure, generatedStack, time, median, report, printTable, runNode };

@@ -5,7 +5,8 @@
 // checkout in its git history (plus 100 commits that change only the storefront), made in a
 // second with `git fast-import`. Prints medians next to `node -e 0` and checks the target from
 // issue 4: under 1 s each. Exit 1 when the target is missed.
-const { execFileSync, spawnSync } = require("child_process");
+const { execFileSync } = require("child_process");
+const { runNode: time } = require("./_lib");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -87,16 +88,6 @@ function makeRepo() {
     return { dir, env, ms, commits };
 }
 
-function time(args, env, cwd) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { env, cwd, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) {
-        console.error(`failed: node ${args.join(" ")}\n${result.stderr}`);
-        process.exit(1);
-    }
-    return { ms, stdout: result.stdout };
-}
 
 function median(values) {
     const sorted = [...values].sort((a, b) => a - b);

@@ -7,7 +7,8 @@
 // per-service cases read one service's line (tags <service>-v<version>, commits under its path).
 // Target (issue 12): as fast as before the per-service lines, under 1 s each.
 // RELEASECTL_BIN times another build (e.g. one of an earlier commit) for comparison.
-const { execFileSync, spawnSync } = require("child_process");
+const { execFileSync } = require("child_process");
+const { runNode: time } = require("./_lib");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -71,16 +72,6 @@ function makeRepo() {
     return { dir, env, ms, first };
 }
 
-function time(args, env, cwd) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { env, cwd, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) {
-        console.error(`failed: node ${args.join(" ")}\n${result.stderr}`);
-        process.exit(1);
-    }
-    return { ms, stdout: result.stdout };
-}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -457,7 +457,7 @@ function parseCanary(
             check: isFlaggerDuration,
             allowed: `a duration such as 2m, at least 4 times Prometheus' scrape interval ${FLAGGER_DURATION_NOTE}`,
         }) ?? interval;
-    if ((parseDuration(metricWindow) ?? 60) < 10) r.fail(`${at}.metricWindow`, "is not allowed: a rate() window under 10s holds too few scrapes to measure anything", metricWindow);
+    if ((parseDuration(metricWindow) ?? 60) < 10) r.fail(`${at}.metricWindow`, "is not allowed: a rate() window under 10s holds too few scrapes to measure anything; use at least 4 times Prometheus' scrape interval, e.g. 1m", metricWindow);
     const maxWeight = r.integer(c.maxWeight, `${at}.maxWeight`, 1, 100, d.maxWeight);
     const stepWeight = r.integer(c.stepWeight, `${at}.stepWeight`, 1, 100, d.stepWeight);
     if (stepWeight > maxWeight) r.fail(`${at}.stepWeight`, `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);

@@ -67,7 +67,7 @@ export function serviceNextRequest(ctx: ServiceLineContext, given: AutoOptions &
             // tagged per service): those tags name no service now, so say whose they could be.
             const repoWide = line.tagPrefix === undefined && !line.defaultPrefixes.includes("v") ? latestTag(line.repo, "HEAD", "v", ctx.env) : undefined;
             const hint = repoWide
-                ? `; the repository's ${repoWide.tag} is no service's tag in a stack of several services (theirs are ${defaultTagPrefix(line)}<version>): if the v<version> tags are ${ctx.service.name}'s, set ${line.tagPrefixOption.replace(" (or --tag-prefix)", "")}: v`
+                ? `; the repository's ${repoWide.tag} is no service's tag in a stack of several services (theirs are ${defaultTagPrefix(line)}<version>): if the v<version> tags are ${ctx.service.name}'s, set ${ctx.config.project}:services.${ctx.service.name}.tagPrefix: v`
                 : "";
             return {
                 version: ctx.service.version,
