@@ -41,8 +41,10 @@ export function releaseTags(dir: string, stack: string, service: string, env: No
         for (const name of git(repo, ["tag", "--list", "--", `${prefix}*`], { env }).split("\n")) {
             if (name !== "") tags.set(name.slice(prefix.length), name);
         }
-    } catch {
-        // no tags shown rather than no history
+    } catch (e) {
+        // A stack that does not load now (or a service line it cannot resolve): no tags shown
+        // rather than no history. Anything else is a defect and is reported.
+        if (!(e instanceof UserError)) throw e;
     }
     return tags;
 }
