@@ -41,6 +41,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
         item: "release hygiene",
         rules: [
             "deployment-version-semver",
+            "repository-stack-config-size",
             "deployment-no-prerelease-in-production",
             "deployment-image-tag-matches-version",
             "workload-image-tagged",

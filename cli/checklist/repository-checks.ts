@@ -4,6 +4,7 @@ import { parseStackFileText } from "../../config/load";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import type { Settings, SettingKey } from "../../policies/config";
 import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../../policies/lib/rule";
+import { ENV_STRING_LIMIT, stackConfigEnvBytes } from "../stack/pulumi-config-size";
 import type { RepositoryState } from "./repository-state";
 import { repositoryEvidenceRenewed, repositoryVersionNotRolledBack } from "./release-history-checks";
 
@@ -188,6 +189,34 @@ export const repositoryChangelogEntry: RepositoryCheck = {
     },
 };
 
+export const repositoryStackConfigSize: RepositoryCheck = {
+    name: "repository-stack-config-size",
+    description:
+        "The stack's configuration fits the one environment string (PULUMI_CONFIG) the Pulumi engine starts the program and the policy pack with: at most 131,072 bytes, Linux's limit (pulumi/pulumi#8680).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Split the stack: move services into a stack of their own (a stack per group of services), each under the limit; docs/scale.md shows how, with pulumi state move. Shorter values (env) help only a little.",
+    settings: [],
+    needsGit: false,
+    evaluate(input) {
+        let text: string;
+        try {
+            text = fs.readFileSync(input.stackFile, "utf8");
+        } catch {
+            return notApplicable(`${input.stackFile} cannot be read`);
+        }
+        const bytes = stackConfigEnvBytes(input.projectDir, input.stackFile, input.config.stack, text);
+        if (bytes <= ENV_STRING_LIMIT) return checked([]);
+        const file = path.relative(input.projectDir, input.stackFile) || input.stackFile;
+        return checked([
+            `${file}: the configuration is ${bytes.toLocaleString("en-US")} bytes as the engine passes it to the program (PULUMI_CONFIG), over Linux's ${ENV_STRING_LIMIT.toLocaleString("en-US")}-byte limit for one environment string, ` +
+                `so pulumi preview and up fail with "fork/exec ... argument list too long" before the program runs (${input.config.services.length} services). ` +
+                "Move services into another stack, each stack under the limit: docs/scale.md.",
+        ]);
+    },
+};
+
 /** A heading names the version as a whole token (2.4.1 is not 2.4.10), with or without a leading v. */
 export function mentionsVersion(heading: string, version: string): boolean {
     const escaped = version.replace(/[.+^${}()|[\]\\*?]/g, "\\$&");
@@ -201,6 +230,7 @@ export const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
     repositoryVersionNotRolledBack,
     repositoryEvidenceRenewed,
     repositoryChangelogEntry,
+    repositoryStackConfigSize,
 ];
 
 /** Runs one repository check, turning a missing or skipped repository into its outcome. */

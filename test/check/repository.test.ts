@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { ENV_STRING_LIMIT, stackConfigEnvBytes } from "../../cli/stack/pulumi-config-size";
 import { branchPattern, mentionsVersion } from "../../cli/checklist/repository-checks";
 import { parseStatus } from "../../cli/checklist/repository-state";
 import { check, exampleProject, lineOf, Project } from "./project";
@@ -139,5 +143,38 @@ describe("repository helpers", () => {
 
     it("read a detached HEAD as no branch", () => {
         expect(parseStatus("# branch.head (detached)\0").branch).to.equal(undefined);
+    });
+});
+
+describe("repository-stack-config-size", () => {
+    let project: Project;
+    afterEach(() => project.remove());
+
+    /** The example's stack with `count` more copies of its storefront service (storefront-0, storefront-1, ...). */
+    function fleet(count: number): Project {
+        const p = exampleProject({ git: false });
+        const file = path.join(p.dir, "Pulumi.production.yaml");
+        const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+        const storefront = doc.getIn(["config", "releasectl:services", "storefront"]);
+        for (let i = 0; i < count; i++) doc.setIn(["config", "releasectl:services", `storefront-${i}`], YAML.isNode(storefront) ? storefront.clone() : storefront);
+        fs.writeFileSync(file, doc.toString());
+        return p;
+    }
+
+    it("passes a stack whose configuration fits the engine's environment string, and the example does", async () => {
+        project = fleet(100);
+        const result = await check(project, ["--no-repo"]);
+        expect(lineOf(result.stdout, "repository-stack-config-size")).to.match(/^passed/);
+    });
+
+    it("fails a fleet too large for one stack, with the file, size, limit and fix, before pulumi is ever run", async () => {
+        project = fleet(260);
+        const result = await check(project, ["--no-repo"]);
+        expect(result.code).to.equal(1);
+        expect(lineOf(result.stdout, "repository-stack-config-size")).to.match(/^failed/);
+        const bytes = stackConfigEnvBytes(project.dir, path.join(project.dir, "Pulumi.production.yaml"), "production", fs.readFileSync(path.join(project.dir, "Pulumi.production.yaml"), "utf8"));
+        expect(bytes).to.be.greaterThan(ENV_STRING_LIMIT);
+        expect(result.stdout).to.include(`Pulumi.production.yaml: the configuration is ${bytes.toLocaleString("en-US")} bytes`);
+        expect(result.stdout).to.include("262 services").and.include("131,072-byte limit").and.include("docs/scale.md");
     });
 });
