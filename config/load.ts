@@ -741,15 +741,42 @@ export function projectValues(config: Record<string, unknown>, project: string):
     return values;
 }
 
+/** Where the paths in a stack's messages are shown from. */
+export interface LoadOptions {
+    /**
+     * The directory the command runs in (CommandContext.cwd): the stack file is named relative
+     * to it. The Pulumi program, which has no other, leaves it out: the process's directory.
+     */
+    readonly cwd?: string;
+}
+
 /** Loads `Pulumi.<stack>.yaml` of the project in `projectDir` as the CLI would see it, offline. */
-export function loadStack(projectDir: string, stack: string): ReleaseConfig {
-    const { project, defaults } = readProjectDefaults(projectDir);
-    const file = readStackFile(projectDir, stack);
-    const merged = { ...defaults, ...file.config };
-    return parseReleaseConfig(projectValues(merged, project), {
-        source: path.relative(process.cwd(), file.path) || file.path,
-        stack,
-        project,
-        mode: "file",
-    });
+export function loadStack(projectDir: string, stack: string, opts: LoadOptions = {}): ReleaseConfig {
+    const project = readProjectDefaults(projectDir);
+    const file = stackFilePath(projectDir, stack);
+    const text = readConfigFile(file, "a stack file");
+    if (text === undefined) {
+        const known = listStacks(projectDir);
+        throw new UserError(
+            `${file}: no such stack file; stack "${stack}" is unknown` +
+                (known.length ? `. Known stacks: ${known.join(", ")} (choose one with --stack)` : `. Create it with: pulumi stack init ${stack}`),
+            "ENOSTACK",
+        );
+    }
+    // YAML errors name the file as joined from projectDir, as they always have; config errors relative to cwd.
+    return stackConfig(project, stack, parseStackFileText(text, file, stack), path.relative(opts.cwd ?? process.cwd(), file) || file);
+}
+
+/**
+ * Validates the text of stack `stack` of the project in `projectDir`: the file as read by
+ * `loadStack`, an edit before it is written, or a version of the file from git history. `shown`
+ * names it in every message (e.g. `Pulumi.production.yaml@1a2b3c4`).
+ */
+export function parseStackText(projectDir: string, stack: string, text: string, shown: string): ReleaseConfig {
+    const project = readProjectDefaults(projectDir);
+    return stackConfig(project, stack, parseStackFileText(text, shown, stack), shown);
+}
+
+function stackConfig({ project, defaults }: { project: string; defaults: Record<string, unknown> }, stack: string, file: StackFile, shown: string): ReleaseConfig {
+    return parseReleaseConfig(projectValues({ ...defaults, ...file.config }, project), { source: shown, stack, project, mode: "file" });
 }

@@ -1,13 +1,12 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import * as path from "path";
 import { UserError } from "../../config/errors";
-import { loadStack, stackFilePath } from "../../config/load";
+import { loadStack, parseStackText, stackFilePath } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { projectDir, resolveStack } from "../project";
-import { parseStackText } from "../stack/config";
 import { Release, releaseText, shippedVersions, ServiceHistory } from "../stack/history";
 import { versionProblem } from "../versions/version-arg";
 import { serviceHistory } from "../operations/history";
@@ -86,7 +85,7 @@ Examples:
         const shown = path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack);
         const history = serviceHistory(dir, stack, service, ctx.env);
         const fromConfig = configAt(dir, stack, history, releaseOf(history, from, service, stack, "<from>"), shown);
-        const toConfig = to === undefined ? loadStack(dir, stack) : configAt(dir, stack, history, releaseOf(history, to, service, stack, "<to>"), shown);
+        const toConfig = to === undefined ? loadStack(dir, stack, { cwd: ctx.cwd }) : configAt(dir, stack, history, releaseOf(history, to, service, stack, "<to>"), shown);
         const render = (config: ReleaseConfig) => {
             if (!config.services.some((s) => s.name === service)) return "";
             return releasesToYaml(renderReleases(config, service));

@@ -227,7 +227,7 @@ Examples:
         const dir = projectDir(ctx, values.cwd);
         const stacks = values.stack !== undefined ? [resolveStack(dir, values.stack, ctx.env)] : listStacks(dir);
         if (stacks.length === 0) throw new UserError(`${dir}: no Pulumi.<stack>.yaml stack file; nothing to measure`, "ENOSTACK");
-        if (positionals[0] !== undefined && values.stack !== undefined) findService(loadStack(dir, stacks[0]), positionals[0]);
+        if (positionals[0] !== undefined && values.stack !== undefined) findService(loadStack(dir, stacks[0], { cwd: ctx.cwd }), positionals[0]);
         const window = { since, until };
         const rows = collectMetrics({ dir, stacks, service: positionals[0], window, env: ctx.env });
         ctx.stdout.write(format === "json" ? metricsJson(rows, window) : format === "csv" ? metricsCsv(rows) : metricsTable(rows, window));

@@ -3,11 +3,11 @@
 // the changelog entry that goes with it. Layer: cli/operations/, the domain operations the
 // commands call; imports only lower layers (cli/stack/, cli/changelog/, cli/versions/, config/),
 // never cli/commands/ or cli/ship/.
-import { stackFilePath } from "../../config/load";
+import { parseStackText, stackFilePath } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import type { PreparedEntry } from "../changelog/prepare-entry";
 import { CommandContext } from "../context";
-import { parseStackText, projectName } from "../stack/config";
+import { projectName } from "../stack/config";
 import { readService, ServiceLocation } from "../stack/edit";
 import { updateFileLocked } from "../stack/lock";
 import { prepareEdit } from "../stack/prepare-edit";

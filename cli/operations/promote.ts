@@ -5,7 +5,7 @@
 // cli/cluster/, config/, cli/ root utilities), never cli/commands/ or cli/ship/.
 import * as path from "path";
 import { UserError } from "../../config/errors";
-import { loadStack, stackFilePath } from "../../config/load";
+import { loadStack, parseStackText, stackFilePath } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import { interpret } from "../cluster/canary-status";
 import { connect } from "../cluster/kube-client";
@@ -14,7 +14,7 @@ import { UsageError } from "../context";
 import { findService } from "../project";
 import { copyServiceKey, setServiceMap } from "../promote/copy-keys";
 import { planPromotion, PromotePlan } from "../promote/plan";
-import { parseStackText, projectName } from "../stack/config";
+import { projectName } from "../stack/config";
 import { readService, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, releaseText } from "../stack/history";
 import { updateFileLocked } from "../stack/lock";
@@ -90,8 +90,8 @@ export async function performPromotion(req: PromoteRequest): Promise<PromoteOutc
     const shown = path.relative(req.cwd, toFile) || toFile;
     const sourceShown = path.relative(req.cwd, fromFile) || fromFile;
     const project = projectName(req.dir);
-    const source = loadStack(req.dir, req.from);
-    const target = loadStack(req.dir, req.to);
+    const source = loadStack(req.dir, req.from, { cwd: req.cwd });
+    const target = loadStack(req.dir, req.to, { cwd: req.cwd });
     const sourceService = findService(source, req.service);
     const targetService = findService(target, req.service);
     const history = readServiceHistory(req.dir, req.from, project, req.service, req.env);

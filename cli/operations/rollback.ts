@@ -5,12 +5,12 @@
 // config/, cli/ root utilities), never cli/commands/ or cli/ship/.
 import * as path from "path";
 import { UserError } from "../../config/errors";
-import { loadStack, stackFilePath } from "../../config/load";
+import { loadStack, parseStackText, stackFilePath } from "../../config/load";
 import { imageTagForVersion } from "../../config/versions";
 import { changedPaths, repoRoot } from "../git";
 import { findService } from "../project";
 import { shellLine } from "../shell-line";
-import { parseStackText, projectName } from "../stack/config";
+import { projectName } from "../stack/config";
 import { readService, reapplyServiceBlock, ReapplyResult, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, Release, releaseText, ServiceHistory } from "../stack/history";
 import { updateFileLocked } from "../stack/lock";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as path from "path";
 import { ConfigError, UserError } from "../../config/errors";
 import { listStacks, loadStack } from "../../config/load";
 import { errorOf } from "../helpers/errors";
@@ -59,6 +60,15 @@ describe("loadStack", () => {
         const error = errorOf(() => loadStack(dir, "staging"));
         expect(error).to.be.instanceOf(ConfigError);
         expect(error.message).to.match(/Pulumi\.staging\.yaml: releasectl:services\.web\.version = "v1\.0\.0": /);
+    });
+
+    it("names the stack file relative to the command's cwd, not the process's", () => {
+        const dir = tempProject({ "Pulumi.staging.yaml": MINIMAL_STACK.replace("version: 1.0.0", "version: v1.0.0") });
+        expect(path.resolve(process.cwd())).not.to.equal(path.resolve(dir));
+        expect(errorOf(() => loadStack(dir, "staging", { cwd: dir })).message).to.match(/^Pulumi\.staging\.yaml: releasectl:services\.web\.version = /);
+        const above = path.dirname(dir);
+        const fromAbove = errorOf(() => loadStack(dir, "staging", { cwd: above })).message;
+        expect(fromAbove.startsWith(`${path.basename(dir)}/Pulumi.staging.yaml: releasectl:services.web.version = `), fromAbove).to.equal(true);
     });
 
     it("lists the stacks that have a stack file", () => {
