@@ -753,18 +753,9 @@ export interface LoadOptions {
 /** Loads `Pulumi.<stack>.yaml` of the project in `projectDir` as the CLI would see it, offline. */
 export function loadStack(projectDir: string, stack: string, opts: LoadOptions = {}): ReleaseConfig {
     const project = readProjectDefaults(projectDir);
-    const file = stackFilePath(projectDir, stack);
-    const text = readConfigFile(file, "a stack file");
-    if (text === undefined) {
-        const known = listStacks(projectDir);
-        throw new UserError(
-            `${file}: no such stack file; stack "${stack}" is unknown` +
-                (known.length ? `. Known stacks: ${known.join(", ")} (choose one with --stack)` : `. Create it with: pulumi stack init ${stack}`),
-            "ENOSTACK",
-        );
-    }
+    const parsed = readStackFile(projectDir, stack);
     // YAML errors name the file as joined from projectDir, as they always have; config errors relative to cwd.
-    return stackConfig(project, stack, parseStackFileText(text, file, stack), path.relative(opts.cwd ?? process.cwd(), file) || file);
+    return stackConfig(project, stack, parsed, path.relative(opts.cwd ?? process.cwd(), parsed.path) || parsed.path);
 }
 
 /**
