@@ -10,7 +10,7 @@ import { precheck } from "../ship/precheck";
 import { checkEnvironment } from "../ship/preflight";
 import { jsonProgress, liveProgress, plainProgress, Progress, StepView } from "../ship/progress";
 import { findPulumi, runPulumi } from "../ship/pulumi-cli";
-import { decideRelease } from "../ship/release";
+import { decideRelease } from "../ship/decide";
 import { acquireShipLock } from "../ship/ship-lock";
 import { summaryJson, summaryText } from "../ship/summary";
 import { DEFAULTS } from "../ship/timing";

@@ -12,7 +12,7 @@ import { describeSample, monitor, MonitorResult, Sample } from "./prometheus";
 import { Progress, StepView } from "./progress";
 import { pulumiFailure, PulumiResult } from "./pulumi-cli";
 import { violationLine } from "./pulumi-events";
-import { addressKey, ShipRelease } from "./release";
+import { addressKey, ShipRelease } from "./decide";
 import { formatDuration } from "./timing";
 
 /**

@@ -4,7 +4,7 @@ import { shellLine } from "../shell-line";
 import { keyDiff } from "../stack/service-diff";
 import { readService } from "../stack/edit";
 import { countsLine, failedChecks } from "./precheck";
-import { addressKey, ShipRelease } from "./release";
+import { addressKey, ShipRelease } from "./decide";
 import { formatDuration } from "./timing";
 
 /**

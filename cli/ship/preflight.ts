@@ -6,7 +6,7 @@ import { BUSY_PHASES } from "./cluster-watch";
 import { ClusterReader, ClusterTarget, connect } from "../cluster/kube-client";
 import { PrometheusError, queryScalar } from "./prometheus";
 import { findPulumi } from "./pulumi-cli";
-import { ShipRelease } from "./release";
+import { ShipRelease } from "./decide";
 
 /**
  * The checks of a real run that need this machine's tools and the cluster, after the release is

@@ -7,7 +7,7 @@ import { CommandContext } from "../../cli/context";
 import { ShipGit } from "../../cli/ship/git-steps";
 import { ship, ShipDeps } from "../../cli/ship/orchestrate";
 import { plainProgress } from "../../cli/ship/progress";
-import { decideRelease, ShipRelease } from "../../cli/ship/release";
+import { decideRelease, ShipRelease } from "../../cli/ship/decide";
 import { canaryObject, deploymentObject } from "../helpers/fake-kube-api";
 import { GitRepo } from "../cli/git-fixture";
 import { shipRepo } from "./fixture";
