@@ -65,7 +65,7 @@ Examples:
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
-        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: positionals[0] });
         const service = findService(config, positionals[0]);
         const requested = values.version;
         if (requested !== undefined) {

@@ -81,7 +81,7 @@ Examples:
             if (bare !== undefined) throw new UserError(`${which} ${version}: a version, not a tag, is asked for: drop the leading v: ${bare}`, "EBADVERSION");
         }
         const dir = projectDir(ctx, values.cwd);
-        const stack = resolveStack(dir, values.stack, ctx.env);
+        const stack = resolveStack(dir, values.stack, ctx.env, service);
         const shown = path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack);
         const history = serviceHistory(dir, stack, service, ctx.env);
         const fromConfig = configAt(dir, stack, history, releaseOf(history, from, service, stack, "<from>"), shown);

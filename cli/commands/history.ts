@@ -73,7 +73,7 @@ Examples:
             return 0;
         }
         const dir = projectDir(ctx, values.cwd);
-        const stack = resolveStack(dir, values.stack, ctx.env);
+        const stack = resolveStack(dir, values.stack, ctx.env, positionals[0]);
         const result = serviceHistory(dir, stack, positionals[0], ctx.env);
         const tags = releaseTags(dir, stack, positionals[0], ctx.env);
         if (values.json) ctx.stdout.write(`${JSON.stringify(historyJson(result.releases, tags), null, 2)}\n`);

@@ -82,7 +82,7 @@ Examples:
             const { findService, loadProjectStack } = require("../project") as typeof import("../project");
             const { projectName } = require("../stack/config") as typeof import("../stack/config");
             const { serviceNextRequest } = require("../versions/auto-version") as typeof import("../versions/auto-version");
-            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: positionals[0] });
             const service = findService(config, positionals[0]);
             request = serviceNextRequest(
                 { dir, stack, project: projectName(dir), config, service, env: ctx.env },

@@ -84,7 +84,7 @@ Examples:
         }
         const [serviceName, requested] = positionals;
         const timeoutMs = lockTimeout(values["lock-timeout"]);
-        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
         const version = resolveVersion(requested, values, { dir, stack, config, service: findService(config, serviceName) }, ctx);
         const file = stackFilePath(dir, stack);
         const shown = path.relative(ctx.cwd, file) || file;

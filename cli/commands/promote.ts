@@ -90,8 +90,8 @@ Examples:
         const dir = projectDir(ctx, values.cwd);
         const req: PromoteRequest = {
             dir,
-            from: resolveStack(dir, values.from, ctx.env),
-            to: resolveStack(dir, values.to, ctx.env),
+            from: resolveStack(dir, values.from, ctx.env, positionals[0]),
+            to: resolveStack(dir, values.to, ctx.env, positionals[0]),
             service: positionals[0],
             version: values.version,
             dryRun: values["dry-run"],

@@ -81,7 +81,7 @@ Examples:
             if (bad?.bare !== undefined) throw new UserError(`--to ${values.to}: a version, not a tag, is asked for: drop the leading v: use --to ${bad.bare}`, "EBADVERSION");
         }
         const dir = projectDir(ctx, values.cwd);
-        const stack = resolveStack(dir, values.stack, ctx.env);
+        const stack = resolveStack(dir, values.stack, ctx.env, positionals[0]);
         const file = stackFilePath(dir, stack);
         const req: RollbackRequest = {
             dir,

@@ -81,7 +81,7 @@ Examples:
         }
         const intervalMs = duration("interval", values.interval, "5s");
         const timeoutMs = duration("timeout", values.timeout, "30m");
-        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: positionals[0] });
         const service = findService(config, positionals[0]);
         const cluster = await connect(ctx.env, values.context ?? config.kubeContext);
         const target = { namespace: service.namespace, name: names.canary(service) };

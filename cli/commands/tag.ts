@@ -74,7 +74,7 @@ Examples:
         let req = plain;
         let stackVersion: { service: string; version: string; file: string; previousRelease?: string } | undefined;
         if (serviceName !== undefined) {
-            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
+            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
             const service = findService(config, serviceName);
             const project = projectName(dir);
             req = serviceNextRequest({ dir, stack, project, config, service, env: ctx.env }, { ...plain, repo: values.repo === undefined ? undefined : plain.repo });
