@@ -1,131 +1,47 @@
 import * as fs from "fs";
 import * as path from "path";
-import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest, DEFAULTS } from "./defaults";
-import { parseDuration, isPrometheusDuration } from "./duration";
+import { defaultLoadTest, defaultMetricSelector, defaultSmokeTest } from "./defaults";
+import { parseDuration } from "./duration";
 import { ConfigError, UserError } from "./errors";
+import { Fields } from "./fields";
 import { checkValueTree, LIMITS, readConfigFile } from "./limits";
 import { closest, ConfigMode, Reader } from "./reader";
-import { compareQuantities, isCpuQuantity, isMemoryQuantity } from "./quantity";
+import { compareQuantities } from "./quantity";
 import {
-    CANARY_PROVIDERS,
+    COMMIT_PATH_RULE,
+    DISRUPTION_BUDGET,
+    KeyOf,
+    keysOf,
+    LABEL_KEY,
+    LABEL_VALUE,
+    MAX_UNAVAILABLE_COUNT,
+    MAX_UNAVAILABLE_PERCENT,
+    NOTIFICATION,
+    SERVICE,
+    SERVICE_NAME,
+    STACK,
+    TOPOLOGY_SPREAD,
+} from "./schema";
+import {
     CanaryConfig,
     CanaryProvider,
-    MIGRATION_PHASES,
     MigrationConfig,
     MigrationPhase,
-    NOTIFICATION_TYPES,
     NotificationConfig,
     NotificationType,
     ReleaseConfig,
     ServiceConfig,
-    WHEN_UNSATISFIABLE,
     WhenUnsatisfiable,
 } from "./types";
-import { isSemVer } from "./versions";
 import { parsePromotedFrom } from "./promoted-from";
 import { readYamlValues } from "./yaml-values";
 
 export const PROJECT = "releasectl";
 
-/** Top-level keys of the `releasectl:` namespace (declared in Pulumi.yaml). */
-export const PROJECT_KEYS = [
-    "environment",
-    "namespace",
-    "kubeContext",
-    "renderYamlToDirectory",
-    "prometheusUrl",
-    "notifications",
-    "services",
-] as const;
+/** Top-level keys of the `releasectl:` namespace (declared in schema.ts and Pulumi.yaml). */
+export const PROJECT_KEYS: readonly string[] = keysOf(STACK);
 
-const SERVICE_KEYS = [
-    "image",
-    "imageDigest",
-    "version",
-    "previousVersion",
-    "rollback",
-    "firstRelease",
-    "rerelease",
-    "promotedFrom",
-    "commits",
-    "tagPrefix",
-    "namespace",
-    "port",
-    "probes",
-    "resources",
-    "replicas",
-    "disruptionBudget",
-    "topologySpread",
-    "revisionHistoryLimit",
-    "env",
-    "canary",
-    "migration",
-    "alerts",
-    "notification",
-    "evidence",
-];
-const CANARY_KEYS = [
-    "provider",
-    "interval",
-    "metricWindow",
-    "threshold",
-    "maxWeight",
-    "stepWeight",
-    "iterations",
-    "successRateMin",
-    "latencyMaxMs",
-    "progressDeadlineSeconds",
-    "loadTesterUrl",
-    "smokeTest",
-    "smokeTestTimeout",
-    "loadTest",
-    "loadTestTimeout",
-    "host",
-    "ingressClassName",
-    "ingressControllerUrl",
-];
-const MIGRATION_KEYS = [
-    "command",
-    "downgradeCommand",
-    "phase",
-    "image",
-    "backupCommand",
-    "backoffLimit",
-    "activeDeadlineSeconds",
-    "ttlSecondsAfterFinished",
-    "databaseUrl",
-];
-const ALERT_KEYS = [
-    "errorRatePercent",
-    "latencyP99Ms",
-    "restartsThreshold",
-    "restartWindow",
-    "for",
-    "rateWindow",
-    "runbookUrl",
-    "metrics",
-    "ruleLabels",
-    "flaggerNamespaceLabel",
-];
-const METRIC_KEYS = ["requestsTotal", "durationBucket", "statusLabel", "selector"];
-const PROBE_KEYS = ["readinessPath", "livenessPath", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"];
-const EVIDENCE_KEYS = ["ciRun", "review", "securityScan", "performanceReport"];
-const NOTIFICATION_KEYS = ["type", "channel", "username", "address"];
-
-/** DNS-1123 label short enough to take the suffixes Flagger and releasectl add (`-primary`, `-migrate-…`). */
-const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** An image repository as the distribution reference grammar defines it, without tag or digest. */
-const REPOSITORY =
-    /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-const URL = /^https?:\/\/[^\s]+$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-/** DNS-1123 subdomain (length checked in limits.ts). */
-const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-const HOSTNAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\.)+[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+type ServiceFields = Fields<typeof SERVICE>;
 
 export interface ParseContext {
     /** Shown in every message: the stack file, or `pulumi config (stack S)`. */
@@ -138,7 +54,9 @@ export interface ParseContext {
 
 /**
  * Turns the `releasectl:*` config values (keys without the namespace) into a ReleaseConfig.
- * Throws one ConfigError naming the file, key path, value and what is allowed.
+ * Throws one ConfigError naming the file, key path, value and what is allowed. Each key's type,
+ * range, pattern and default come from its declaration in schema.ts; the rules between keys are
+ * the code below.
  */
 export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseContext): ReleaseConfig {
     const project = ctx.project ?? PROJECT;
@@ -148,46 +66,37 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
     checkValueTree(r, values, project);
 
     for (const key of Object.keys(values)) {
-        if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
+        if (!PROJECT_KEYS.includes(key)) {
             const hint = closest(key, PROJECT_KEYS);
             r.fail(k(key), `unknown key` + (hint ? `; did you mean "${hint}"?` : ";") + ` Allowed keys in the ${project} namespace: ${PROJECT_KEYS.join(", ")}`);
         }
     }
 
-    const namespace =
-        r.requiredString(values.namespace, k("namespace"), {
-            pattern: NAMESPACE,
-            allowed: "a Kubernetes namespace name (lowercase letters, digits, -), not \"default\"",
-            check: (s) => s !== "default",
-        }) ?? "invalid";
-    const environment = emptyToUndefined(r.string(values.environment, k("environment"), { check: (s) => s === "" || /^[a-z0-9-]+$/.test(s), allowed: "lowercase letters, digits and - (empty means the stack name)" })) ?? ctx.stack;
-    const kubeContext = emptyToUndefined(r.string(values.kubeContext, k("kubeContext")));
-    const renderYamlToDirectory = emptyToUndefined(r.string(values.renderYamlToDirectory, k("renderYamlToDirectory")));
-    const prometheusUrl = emptyToUndefined(
-        r.string(values.prometheusUrl, k("prometheusUrl"), { check: (s) => s === "" || URL.test(s), allowed: "an http(s) URL" }),
-    );
+    const top = Fields.top(r, STACK, values, project);
+    const namespace = top.string("namespace") ?? "invalid";
+    const environment = emptyToUndefined(top.string("environment")) ?? ctx.stack;
+    const kubeContext = emptyToUndefined(top.string("kubeContext"));
+    const renderYamlToDirectory = emptyToUndefined(top.string("renderYamlToDirectory"));
+    const prometheusUrl = emptyToUndefined(top.string("prometheusUrl"));
 
     const notifications: Record<string, NotificationConfig> = {};
     const rawNotifications = r.map(values.notifications, k("notifications")) ?? {};
     for (const [name, raw] of Object.entries(rawNotifications)) {
         const at = `${k("notifications")}.${name}`;
         if (!SERVICE_NAME.test(name)) r.fail(at, "is not a valid name: lowercase letters, digits and -, at most 40 characters");
-        const n = r.map(raw, at, NOTIFICATION_KEYS);
+        const n = Fields.read(r, NOTIFICATION, raw, at);
         if (!n) {
             r.fail(at, "must be a map with type, channel and address");
             continue;
         }
-        const type = r.requiredString(n.type, `${at}.type`, {
-            check: (s) => (NOTIFICATION_TYPES as readonly string[]).includes(s),
-            allowed: `one of ${NOTIFICATION_TYPES.join(", ")}`,
-        }) as NotificationType | undefined;
-        const address = r.secret(n.address, `${at}.address`, "notifications", `${k("notifications")}.${name}.address`);
+        const type = n.string("type") as NotificationType | undefined;
+        const address = r.secret(n.get("address"), n.path("address"), "notifications", n.path("address"));
         notifications[name] = {
             name,
             type: type ?? "slack",
-            channel: r.string(n.channel, `${at}.channel`),
-            username: r.string(n.username, `${at}.username`) ?? DEFAULTS.notificationUsername,
-            address: address ?? { kind: "secret", path: `${at}.address` },
+            channel: n.string("channel"),
+            username: n.stringOr("username"),
+            address: address ?? { kind: "secret", path: n.path("address") },
         };
     }
 
@@ -245,93 +154,74 @@ function parseService(
     if (!SERVICE_NAME.test(name)) {
         r.fail(at, "is not a valid service name: lowercase letters, digits and -, starting with a letter, at most 40 characters");
     }
-    const s = r.map(raw, at, SERVICE_KEYS);
+    const s = Fields.read(r, SERVICE, raw, at);
     if (!s) return r.fail(at, "must be a map with at least image and version", raw);
 
-    const repository = r.requiredString(s.image, `${at}.image`, {
-        pattern: REPOSITORY,
-        allowed: "an image repository without tag or digest, e.g. registry.example.com/team/app (the tag is the version)",
-        check: (v) => !/@/.test(v) && !/:[^/]*$/.test(v.replace(/^[^/]*:\d+\//, "")),
-    });
-    const digest = r.string(s.imageDigest, `${at}.imageDigest`, { pattern: DIGEST, allowed: "sha256: followed by 64 lowercase hex digits" });
-    const version = r.requiredString(s.version, `${at}.version`, {
-        check: isSemVer,
-        allowed: "a SemVer 2.0 version such as 1.4.2, 2.0.0-rc.1 or 1.4.2+build.7 (no leading v)",
-    });
-    const previousVersion = emptyToUndefined(
-        r.string(s.previousVersion, `${at}.previousVersion`, { check: isSemVer, allowed: "a SemVer 2.0 version such as 1.4.1" }),
-    );
-    const firstRelease = r.boolean(s.firstRelease, `${at}.firstRelease`, false);
+    const repository = s.string("image");
+    const digest = s.string("imageDigest");
+    const version = s.string("version");
+    const previousVersion = emptyToUndefined(s.string("previousVersion"));
+    const firstRelease = s.boolean("firstRelease");
     if (firstRelease && previousVersion !== undefined) {
-        r.fail(`${at}.firstRelease`, `is not allowed with previousVersion (${previousVersion}): a first release replaces no version; remove one of them`, true);
+        r.fail(s.path("firstRelease"), `is not allowed with previousVersion (${previousVersion}): a first release replaces no version; remove one of them`, true);
     }
-    const commits = parseCommits(r, s.commits, `${at}.commits`);
-    const tagPrefix = r.string(s.tagPrefix, `${at}.tagPrefix`, {
-        pattern: TAG_PREFIX,
+    const commits = parseCommits(r, s.get("commits"), s.path("commits"));
+    const tagPrefix = s.string("tagPrefix", {
         allowed: `a git tag name start without spaces or ~^:?*[\\ (the tag is <tagPrefix><version>), e.g. ${name}-v, ${name}@ or v; "" for tags such as 1.2.3`,
     });
     const releaseTagPrefix = tagPrefix ?? (serviceCount > 1 && commits.repository === undefined ? `${name}-v` : "v");
-    const namespace =
-        r.string(s.namespace, `${at}.namespace`, {
-            pattern: NAMESPACE,
-            allowed: "a Kubernetes namespace name, not \"default\"",
-            check: (v) => v !== "default",
-        }) ?? stackNamespace;
-    const port = r.integer(s.port, `${at}.port`, 1, 65535, DEFAULTS.port);
+    const namespace = s.string("namespace") ?? stackNamespace;
+    const port = s.number("port");
 
-    const p = r.map(s.probes, `${at}.probes`, PROBE_KEYS) ?? {};
-    const pathRule = { pattern: HTTP_PATH, allowed: "an HTTP path starting with /" };
+    const p = s.child("probes");
     const probes = {
-        readinessPath: r.string(p.readinessPath, `${at}.probes.readinessPath`, pathRule) ?? DEFAULTS.probes.readinessPath,
-        livenessPath: r.string(p.livenessPath, `${at}.probes.livenessPath`, pathRule) ?? DEFAULTS.probes.livenessPath,
-        initialDelaySeconds: r.integer(p.initialDelaySeconds, `${at}.probes.initialDelaySeconds`, 0, 3600, DEFAULTS.probes.initialDelaySeconds),
-        periodSeconds: r.integer(p.periodSeconds, `${at}.probes.periodSeconds`, 1, 3600, DEFAULTS.probes.periodSeconds),
-        timeoutSeconds: r.integer(p.timeoutSeconds, `${at}.probes.timeoutSeconds`, 1, 3600, DEFAULTS.probes.timeoutSeconds),
-        failureThreshold: r.integer(p.failureThreshold, `${at}.probes.failureThreshold`, 1, 100, DEFAULTS.probes.failureThreshold),
+        readinessPath: p.stringOr("readinessPath"),
+        livenessPath: p.stringOr("livenessPath"),
+        initialDelaySeconds: p.number("initialDelaySeconds"),
+        periodSeconds: p.number("periodSeconds"),
+        timeoutSeconds: p.number("timeoutSeconds"),
+        failureThreshold: p.number("failureThreshold"),
     };
 
-    const resources = parseResources(r, s.resources, `${at}.resources`);
+    const resources = parseResources(s);
 
-    const rep = r.map(s.replicas, `${at}.replicas`, ["min", "max", "targetCpuUtilization"]) ?? {};
-    const min = r.integer(rep.min, `${at}.replicas.min`, 1, 1000, DEFAULTS.replicas.min);
-    const max = r.integer(rep.max, `${at}.replicas.max`, 1, 1000, Math.max(DEFAULTS.replicas.max, min));
-    if (max < min) r.fail(`${at}.replicas.max`, `is not allowed: must be at least replicas.min (${min})`, max);
-    const replicas = {
-        min,
-        max,
-        targetCpuUtilization: r.integer(rep.targetCpuUtilization, `${at}.replicas.targetCpuUtilization`, 1, 100, DEFAULTS.replicas.targetCpuUtilization),
-    };
+    const rep = s.child("replicas");
+    const min = rep.number("min");
+    const max = rep.number("max", Math.max(rep.defaultOf("max") as number, min));
+    if (max < min) r.fail(rep.path("max"), `is not allowed: must be at least replicas.min (${min})`, max);
+    const replicas = { min, max, targetCpuUtilization: rep.number("targetCpuUtilization") };
 
-    const disruptionBudget = parseDisruptionBudget(r, s.disruptionBudget, `${at}.disruptionBudget`, min);
-    const topologySpread = parseTopologySpread(r, s.topologySpread, `${at}.topologySpread`, min);
+    const disruptionBudget = parseDisruptionBudget(s.child("disruptionBudget"), min);
+    const topologySpread = parseTopologySpread(s.child("topologySpread"), min);
 
-    const canary = parseCanary(r, s.canary, `${at}.canary`, name, namespace, port, probes.readinessPath);
-    const migration = s.migration === undefined || s.migration === null ? undefined : parseMigration(r, s.migration, `${at}.migration`);
-    const alerts = parseAlerts(r, s.alerts, `${at}.alerts`, name, namespace);
+    const canary = parseCanary(s.child("canary"), name, namespace, port, probes.readinessPath);
+    const migration = s.get("migration") === undefined || s.get("migration") === null ? undefined : parseMigration(r, s.get("migration"), s.path("migration"));
+    const alerts = parseAlerts(s.child("alerts"), name, namespace);
 
     const notificationNames = Object.keys(notifications);
-    const notification =
-        r.string(s.notification, `${at}.notification`) ?? (notificationNames.length === 1 ? notificationNames[0] : undefined);
+    const notification = s.string("notification") ?? (notificationNames.length === 1 ? notificationNames[0] : undefined);
     if (notification === undefined) {
         r.fail(
-            `${at}.notification`,
+            s.path("notification"),
             notificationNames.length === 0
                 ? "is required: declare a target under releasectl:notifications and name it here"
                 : `is required: name one of ${notificationNames.join(", ")}`,
         );
     } else if (!notifications[notification]) {
         r.fail(
-            `${at}.notification`,
+            s.path("notification"),
             `names no entry of releasectl:notifications` + (notificationNames.length ? ` (declared: ${notificationNames.join(", ")})` : " (none declared)"),
             notification,
         );
     }
 
-    const e = r.map(s.evidence, `${at}.evidence`, EVIDENCE_KEYS) ?? {};
+    const e = s.child("evidence");
     const evidence = Object.fromEntries(
-        EVIDENCE_KEYS.map((key) => [key, emptyToUndefined(r.string(e[key], `${at}.evidence.${key}`))]).filter(([, v]) => v !== undefined),
+        keysOf(e.spec)
+            .map((key) => [key, emptyToUndefined(e.string(key as KeyOf<typeof e.spec>))])
+            .filter(([, v]) => v !== undefined),
     );
-    const rerelease = parseRerelease(r, s.rerelease, `${at}.rerelease`);
+    const rerelease = parseRerelease(r, s.get("rerelease"), s.path("rerelease"));
 
     return {
         name,
@@ -339,7 +229,7 @@ function parseService(
         image: { repository: repository ?? "invalid", digest },
         version: version ?? "0.0.0",
         previousVersion,
-        rollback: r.boolean(s.rollback, `${at}.rollback`, false),
+        rollback: s.boolean("rollback"),
         firstRelease,
         commits,
         tagPrefix,
@@ -350,15 +240,15 @@ function parseService(
         replicas,
         disruptionBudget,
         topologySpread,
-        revisionHistoryLimit: r.integer(s.revisionHistoryLimit, `${at}.revisionHistoryLimit`, 1, 100, DEFAULTS.revisionHistoryLimit),
-        env: r.stringMap(s.env, `${at}.env`),
+        revisionHistoryLimit: s.number("revisionHistoryLimit"),
+        env: r.stringMap(s.get("env"), s.path("env")),
         canary,
         migration,
         alerts,
         notification: notification ?? "",
         evidence,
         rerelease,
-        promotedFrom: parsePromotedFrom(r, s.promotedFrom, `${at}.promotedFrom`),
+        promotedFrom: parsePromotedFrom(r, s.get("promotedFrom"), s.path("promotedFrom")),
     };
 }
 
@@ -369,202 +259,143 @@ function parseService(
  */
 function parseRerelease(r: Reader, raw: unknown, at: string): ServiceConfig["rerelease"] {
     if (raw === undefined || raw === null) return undefined;
-    const m = r.map(raw, at, ["version", "reason"]);
+    const m = Fields.read(r, SERVICE.keys.rerelease, raw, at);
     if (!m) return undefined;
-    const version = r.requiredString(typeof m.version === "number" ? String(m.version) : m.version, `${at}.version`, {
-        check: isSemVer,
-        allowed: "the SemVer version released again after its rollback, e.g. 2.5.0",
-    });
-    const reason = r.requiredString(m.reason, `${at}.reason`, {
-        check: (v) => v.trim().split(/\s+/).length >= 3,
-        allowed: "a sentence saying why releasing this version again is safe now, e.g. \"the canary failed on a Prometheus outage, not on 2.5.0 (INC-231)\"",
-    });
+    const written = m.get("version");
+    const version = m.string("version", { value: typeof written === "number" ? String(written) : written });
+    const reason = m.string("reason");
     return version === undefined || reason === undefined ? undefined : { version, reason: reason.trim() };
 }
 
-/** A tag prefix: what git allows in a tag name, and nothing that ends the name early. */
-const TAG_PREFIX = /^(?:[A-Za-z0-9][A-Za-z0-9._/@+-]*)?$/;
-/** A relative path inside the repository: no leading /, no .. segment, no git pathspec magic. */
-const COMMIT_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))(?!:)[^\0\n]+$/;
-
 function parseCommits(r: Reader, raw: unknown, at: string): ServiceConfig["commits"] {
     if (raw === undefined || raw === null) return { paths: [] };
-    const c = r.map(raw, at, ["path", "repository"]);
+    const c = Fields.read(r, SERVICE.keys.commits, raw, at);
     if (!c) {
         r.fail(at, "must be a map with path (the service's folder in this repository) and/or repository (the folder of its own repository), e.g. commits: {path: services/checkout}", raw);
         return { paths: [] };
     }
-    const repository = emptyToUndefined(r.string(c.repository, `${at}.repository`, { check: (v) => v.trim() !== "", allowed: "a folder holding the service's git repository, relative to the project, e.g. ../checkout" }));
+    const repository = emptyToUndefined(c.string("repository"));
     const paths: string[] = [];
-    const pathRule = { pattern: COMMIT_PATH, allowed: "a path inside the repository, relative to the project (or to commits.repository), without .. or a leading /, e.g. services/checkout" };
-    if (Array.isArray(c.path)) {
-        if (c.path.length === 0) r.fail(`${at}.path`, "is an empty list: give at least one path, or remove path to count every commit", c.path);
-        c.path.forEach((p, i) => {
-            const v = r.requiredString(p, `${at}.path[${i}]`, pathRule);
+    const listed = c.get("path");
+    if (Array.isArray(listed)) {
+        if (listed.length === 0) r.fail(c.path("path"), "is an empty list: give at least one path, or remove path to count every commit", listed);
+        listed.forEach((p, i) => {
+            const v = r.requiredString(p, `${c.path("path")}[${i}]`, COMMIT_PATH_RULE);
             if (v !== undefined) paths.push(v);
         });
-    } else if (c.path !== undefined && c.path !== null) {
-        const v = r.requiredString(c.path, `${at}.path`, pathRule);
+    } else if (listed !== undefined && listed !== null) {
+        const v = r.requiredString(listed, c.path("path"), COMMIT_PATH_RULE);
         if (v !== undefined) paths.push(v);
     }
     return { repository, paths };
 }
 
-function parseResources(r: Reader, raw: unknown, at: string): ServiceConfig["resources"] {
-    const res = r.map(raw, at, ["requests", "limits"]) ?? {};
-    const amounts = (value: unknown, key: "requests" | "limits") => {
-        const m = r.map(value, `${at}.${key}`, ["cpu", "memory", "ephemeralStorage"]) ?? {};
-        const d = DEFAULTS.resources[key];
-        return {
-            cpu: r.string(typeof m.cpu === "number" ? String(m.cpu) : m.cpu, `${at}.${key}.cpu`, { check: isCpuQuantity, allowed: "a CPU quantity such as 250m or 1" }) ?? d.cpu,
-            memory: r.string(m.memory, `${at}.${key}.memory`, { check: isMemoryQuantity, allowed: "a memory quantity such as 256Mi or 1Gi" }) ?? d.memory,
-            ephemeralStorage:
-                r.string(m.ephemeralStorage, `${at}.${key}.ephemeralStorage`, { check: isMemoryQuantity, allowed: "a storage quantity such as 256Mi or 1Gi" }) ??
-                d.ephemeralStorage,
-        };
+function parseResources(s: ServiceFields): ServiceConfig["resources"] {
+    const res = s.child("resources");
+    const amounts = (key: "requests" | "limits") => {
+        const m = res.child(key);
+        return { cpu: m.stringOr("cpu"), memory: m.stringOr("memory"), ephemeralStorage: m.stringOr("ephemeralStorage") };
     };
-    const requests = amounts(res.requests, "requests");
-    const limits = amounts(res.limits, "limits");
+    const requests = amounts("requests");
+    const limits = amounts("limits");
     for (const kind of ["cpu", "memory", "ephemeralStorage"] as const) {
         const cmp = compareQuantities(requests[kind], limits[kind], kind === "cpu" ? "cpu" : "memory");
         if (cmp !== undefined && cmp > 0) {
-            r.fail(`${at}.limits.${kind}`, `is not allowed: must be at least requests.${kind} (${requests[kind]})`, limits[kind]);
+            s.r.fail(`${res.path("limits")}.${kind}`, `is not allowed: must be at least requests.${kind} (${requests[kind]})`, limits[kind]);
         }
     }
     return { requests, limits };
 }
 
-function parseCanary(
-    r: Reader,
-    raw: unknown,
-    at: string,
-    service: string,
-    namespace: string,
-    port: number,
-    readinessPath: string,
-): CanaryConfig {
-    const c = r.map(raw, at, CANARY_KEYS) ?? {};
-    const d = DEFAULTS.canary;
-    const provider = (r.string(c.provider, `${at}.provider`, {
-        check: (s) => (CANARY_PROVIDERS as readonly string[]).includes(s),
-        allowed: `one of ${CANARY_PROVIDERS.join(", ")}`,
-    }) ?? d.provider) as CanaryProvider;
-    const interval = r.string(c.interval, `${at}.interval`, { check: isFlaggerDuration, allowed: `a duration such as 30s or 1m ${FLAGGER_DURATION_NOTE}` }) ?? d.interval;
+function parseCanary(c: Fields<typeof SERVICE.keys.canary>, service: string, namespace: string, port: number, readinessPath: string): CanaryConfig {
+    const r = c.r;
+    const provider = c.stringOr("provider") as CanaryProvider;
+    const interval = c.stringOr("interval");
     const intervalSeconds = parseDuration(interval) ?? 60;
-    if (intervalSeconds < 10) r.fail(`${at}.interval`, "is not allowed: Flagger needs an interval of at least 10s", interval);
-    const metricWindow =
-        r.string(c.metricWindow, `${at}.metricWindow`, {
-            check: isFlaggerDuration,
-            allowed: `a duration such as 2m, at least 4 times Prometheus' scrape interval ${FLAGGER_DURATION_NOTE}`,
-        }) ?? interval;
-    if ((parseDuration(metricWindow) ?? 60) < 10) r.fail(`${at}.metricWindow`, "is not allowed: a rate() window under 10s holds too few scrapes to measure anything; use at least 4 times Prometheus' scrape interval, e.g. 1m", metricWindow);
-    const maxWeight = r.integer(c.maxWeight, `${at}.maxWeight`, 1, 100, d.maxWeight);
-    const stepWeight = r.integer(c.stepWeight, `${at}.stepWeight`, 1, 100, d.stepWeight);
-    if (stepWeight > maxWeight) r.fail(`${at}.stepWeight`, `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);
-    const timeout = (key: string, fallback: string) =>
-        r.string(c[key], `${at}.${key}`, { check: isFlaggerDuration, allowed: `a duration such as 30s ${FLAGGER_DURATION_NOTE}` }) ?? fallback;
-    const host = r.string(c.host, `${at}.host`, { pattern: HOSTNAME, allowed: "a DNS host name such as shop.example.com" });
+    if (intervalSeconds < 10) r.fail(c.path("interval"), "is not allowed: Flagger needs an interval of at least 10s", interval);
+    const metricWindow = c.stringOr("metricWindow", interval);
+    if ((parseDuration(metricWindow) ?? 60) < 10) r.fail(c.path("metricWindow"), "is not allowed: a rate() window under 10s holds too few scrapes to measure anything; use at least 4 times Prometheus' scrape interval, e.g. 1m", metricWindow);
+    const maxWeight = c.number("maxWeight");
+    const stepWeight = c.number("stepWeight");
+    if (stepWeight > maxWeight) r.fail(c.path("stepWeight"), `is not allowed: must not exceed maxWeight (${maxWeight})`, stepWeight);
+    const host = c.string("host");
     if (provider === "nginx" && host === undefined) {
-        r.fail(`${at}.host`, "is required for provider nginx: the host name of the Ingress Flagger shifts traffic on");
+        r.fail(c.path("host"), "is required for provider nginx: the host name of the Ingress Flagger shifts traffic on");
     }
-    const ingressControllerUrl =
-        r.string(c.ingressControllerUrl, `${at}.ingressControllerUrl`, { pattern: URL, allowed: "an http(s) URL of the ingress controller's Service" }) ??
-        d.ingressControllerUrl;
+    const ingressControllerUrl = c.stringOr("ingressControllerUrl");
     return {
         provider,
         interval,
         intervalSeconds,
         metricWindow,
-        threshold: r.integer(c.threshold, `${at}.threshold`, 1, 100, d.threshold),
+        threshold: c.number("threshold"),
         maxWeight,
         stepWeight,
-        iterations: r.integer(c.iterations, `${at}.iterations`, 1, 1000, d.iterations),
-        successRateMin: r.number(c.successRateMin, `${at}.successRateMin`, 0, 100, d.successRateMin),
-        latencyMaxMs: r.integer(c.latencyMaxMs, `${at}.latencyMaxMs`, 1, 600000, d.latencyMaxMs),
-        progressDeadlineSeconds: r.integer(c.progressDeadlineSeconds, `${at}.progressDeadlineSeconds`, 60, 86400, d.progressDeadlineSeconds),
-        loadTesterUrl: r.string(c.loadTesterUrl, `${at}.loadTesterUrl`, { pattern: URL, allowed: "an http(s) URL" }) ?? d.loadTesterUrl,
+        iterations: c.number("iterations"),
+        successRateMin: c.number("successRateMin"),
+        latencyMaxMs: c.number("latencyMaxMs"),
+        progressDeadlineSeconds: c.number("progressDeadlineSeconds"),
+        loadTesterUrl: c.stringOr("loadTesterUrl"),
         ingressControllerUrl,
         smokeTest: {
-            command: r.string(c.smokeTest, `${at}.smokeTest`, { check: (s) => s.trim() !== "", allowed: "a shell command" }) ?? defaultSmokeTest(service, namespace, port, readinessPath),
-            timeout: timeout("smokeTestTimeout", d.smokeTestTimeout),
+            command: c.string("smokeTest") ?? defaultSmokeTest(service, namespace, port, readinessPath),
+            timeout: c.stringOr("smokeTestTimeout"),
         },
         loadTest: {
             command:
-                r.string(c.loadTest, `${at}.loadTest`, { check: (s) => s.trim() !== "", allowed: "a command" }) ??
+                c.string("loadTest") ??
                 defaultLoadTest(service, namespace, port, provider === "nginx" && host !== undefined ? { host, controllerUrl: ingressControllerUrl } : undefined),
-            timeout: timeout("loadTestTimeout", d.loadTestTimeout),
+            timeout: c.stringOr("loadTestTimeout"),
         },
         host,
-        ingressClassName:
-            r.string(c.ingressClassName, `${at}.ingressClassName`, { pattern: DNS_SUBDOMAIN, allowed: "an IngressClass name: lowercase letters, digits, - and ." }) ??
-            d.ingressClassName,
+        ingressClassName: c.stringOr("ingressClassName"),
     };
 }
 
 function parseMigration(r: Reader, raw: unknown, at: string): MigrationConfig | undefined {
-    const m = r.map(raw, at, MIGRATION_KEYS);
+    const m = Fields.read(r, SERVICE.keys.migration, raw, at);
     if (!m) return undefined;
-    const command = r.command(m.command, `${at}.command`) ?? (r.fail(`${at}.command`, "is required: the command that migrates the schema"), undefined);
+    const command = m.command("command") ?? (r.fail(m.path("command"), "is required: the command that migrates the schema"), undefined);
     const downgradeCommand =
-        r.command(m.downgradeCommand, `${at}.downgradeCommand`) ??
-        (r.fail(`${at}.downgradeCommand`, "is required: every migration names its downgrade (the command that reverts it), so a rollback is possible"), undefined);
-    const phase = r.requiredString(m.phase, `${at}.phase`, {
-        check: (s) => (MIGRATION_PHASES as readonly string[]).includes(s),
-        allowed: "expand (additive; the previous version still works) or contract (removes what the previous version needs)",
-    }) as MigrationPhase | undefined;
+        m.command("downgradeCommand") ??
+        (r.fail(m.path("downgradeCommand"), "is required: every migration names its downgrade (the command that reverts it), so a rollback is possible"), undefined);
+    const phase = m.string("phase") as MigrationPhase | undefined;
     const topPath = at.replace(/^[^:]+:/, "");
     const [topKey] = topPath.split(".");
     return {
         command: command ?? [],
         downgradeCommand: downgradeCommand ?? [],
         phase: phase ?? "expand",
-        image: r.string(m.image, `${at}.image`, {
-            check: (s) => /^[^\s:@]+(?::[0-9]+\/[^\s:@]+)?(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(s) && /[:@]/.test(s.replace(/^[^/]*:\d+\//, "")),
-            allowed: "a full image reference with a tag or digest, e.g. registry.example.com/team/migrator:1.2.0",
-        }),
-        backupCommand: r.command(m.backupCommand, `${at}.backupCommand`),
-        backoffLimit: r.integer(m.backoffLimit, `${at}.backoffLimit`, 0, 10, DEFAULTS.migration.backoffLimit),
-        activeDeadlineSeconds: r.integer(m.activeDeadlineSeconds, `${at}.activeDeadlineSeconds`, 30, 86400, DEFAULTS.migration.activeDeadlineSeconds),
-        ttlSecondsAfterFinished: r.integer(m.ttlSecondsAfterFinished, `${at}.ttlSecondsAfterFinished`, 0, 2592000, DEFAULTS.migration.ttlSecondsAfterFinished),
-        databaseUrl: r.secret(m.databaseUrl, `${at}.databaseUrl`, topKey, `${at}.databaseUrl`) ?? { kind: "secret", path: `${at}.databaseUrl` },
+        image: m.string("image"),
+        backupCommand: m.command("backupCommand"),
+        backoffLimit: m.number("backoffLimit"),
+        activeDeadlineSeconds: m.number("activeDeadlineSeconds"),
+        ttlSecondsAfterFinished: m.number("ttlSecondsAfterFinished"),
+        databaseUrl: r.secret(m.get("databaseUrl"), m.path("databaseUrl"), topKey, m.path("databaseUrl")) ?? { kind: "secret", path: m.path("databaseUrl") },
     };
 }
 
-function parseAlerts(r: Reader, raw: unknown, at: string, service: string, namespace: string): ServiceConfig["alerts"] {
-    const a = r.map(raw, at, ALERT_KEYS) ?? {};
-    const d = DEFAULTS.alerts;
-    const promDuration = (key: string, fallback: string) =>
-        r.string(a[key], `${at}.${key}`, { check: isPrometheusDuration, allowed: "a Prometheus duration such as 5m" }) ?? fallback;
-    const m = r.map(a.metrics, `${at}.metrics`, METRIC_KEYS) ?? {};
-    const selector = r.string(m.selector, `${at}.metrics.selector`, {
-        check: isSelector,
-        allowed: 'label matchers without braces, e.g. namespace="shop",service="checkout"',
-    });
+function parseAlerts(a: Fields<typeof SERVICE.keys.alerts>, service: string, namespace: string): ServiceConfig["alerts"] {
+    const m = a.child("metrics");
+    const selector = m.string("selector");
     return {
-        errorRatePercent: r.number(a.errorRatePercent, `${at}.errorRatePercent`, 0, 100, d.errorRatePercent),
-        latencyP99Ms: r.integer(a.latencyP99Ms, `${at}.latencyP99Ms`, 1, 600000, d.latencyP99Ms),
-        restartsThreshold: r.integer(a.restartsThreshold, `${at}.restartsThreshold`, 1, 1000, d.restartsThreshold),
-        restartWindow: promDuration("restartWindow", d.restartWindow),
-        for: promDuration("for", d.for),
-        rateWindow: promDuration("rateWindow", d.rateWindow),
-        runbookUrl: r.string(a.runbookUrl, `${at}.runbookUrl`, { pattern: URL, allowed: "an http(s) URL" }) ?? d.runbookUrl,
+        errorRatePercent: a.number("errorRatePercent"),
+        latencyP99Ms: a.number("latencyP99Ms"),
+        restartsThreshold: a.number("restartsThreshold"),
+        restartWindow: a.stringOr("restartWindow"),
+        for: a.stringOr("for"),
+        rateWindow: a.stringOr("rateWindow"),
+        runbookUrl: a.stringOr("runbookUrl"),
         metrics: {
-            requestsTotal: r.string(m.requestsTotal, `${at}.metrics.requestsTotal`, { pattern: METRIC_NAME, allowed: "a metric name" }) ?? d.metrics.requestsTotal,
-            durationBucket: r.string(m.durationBucket, `${at}.metrics.durationBucket`, { pattern: METRIC_NAME, allowed: "a histogram bucket metric name ending in _bucket" }) ?? d.metrics.durationBucket,
-            statusLabel: r.string(m.statusLabel, `${at}.metrics.statusLabel`, { pattern: LABEL_NAME, allowed: "a label name" }) ?? d.metrics.statusLabel,
+            requestsTotal: m.stringOr("requestsTotal"),
+            durationBucket: m.stringOr("durationBucket"),
+            statusLabel: m.stringOr("statusLabel"),
             selector: selector ?? defaultMetricSelector(service, namespace),
         },
-        ruleLabels: parseRuleLabels(r, a.ruleLabels, `${at}.ruleLabels`),
-        flaggerNamespaceLabel: r.string(a.flaggerNamespaceLabel, `${at}.flaggerNamespaceLabel`, {
-            pattern: LABEL_NAME,
-            allowed: "a Prometheus label name: exported_namespace (ServiceMonitor with honorLabels false) or namespace (honorLabels true)",
-        }),
+        ruleLabels: parseRuleLabels(a.r, a.get("ruleLabels"), a.path("ruleLabels")),
+        flaggerNamespaceLabel: a.string("flaggerNamespaceLabel"),
     };
 }
-
-/** Kubernetes label key: optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
-const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 function parseRuleLabels(r: Reader, raw: unknown, at: string): Record<string, string> {
     const labels: Record<string, string> = {};
@@ -581,63 +412,31 @@ function parseRuleLabels(r: Reader, raw: unknown, at: string): Record<string, st
     return labels;
 }
 
-function parseDisruptionBudget(r: Reader, raw: unknown, at: string, minReplicas: number): ServiceConfig["disruptionBudget"] {
-    const b = r.map(raw, at, ["enabled", "maxUnavailable"]) ?? {};
-    const percent = typeof b.maxUnavailable === "string" && /%$/.test(b.maxUnavailable);
-    const maxUnavailable = percent
-        ? r.string(b.maxUnavailable, `${at}.maxUnavailable`, { pattern: /^([1-9][0-9]?|100)%$/, allowed: "a percentage from 1% to 100%" }) ?? DEFAULTS.disruptionBudget.maxUnavailable
-        : r.integer(b.maxUnavailable, `${at}.maxUnavailable`, 1, 1000, DEFAULTS.disruptionBudget.maxUnavailable);
-    return { enabled: r.boolean(b.enabled, `${at}.enabled`, minReplicas > 1), maxUnavailable };
+function parseDisruptionBudget(b: Fields<typeof DISRUPTION_BUDGET>, minReplicas: number): ServiceConfig["disruptionBudget"] {
+    const written = b.get("maxUnavailable");
+    const maxUnavailable =
+        typeof written === "string" && /%$/.test(written)
+            ? b.r.string(written, b.path("maxUnavailable"), MAX_UNAVAILABLE_PERCENT) ?? MAX_UNAVAILABLE_COUNT.default
+            : b.r.integer(written, b.path("maxUnavailable"), MAX_UNAVAILABLE_COUNT.min, MAX_UNAVAILABLE_COUNT.max, MAX_UNAVAILABLE_COUNT.default);
+    return { enabled: b.boolean("enabled", minReplicas > 1), maxUnavailable };
 }
 
-function parseTopologySpread(r: Reader, raw: unknown, at: string, minReplicas: number): ServiceConfig["topologySpread"] {
-    const t = r.map(raw, at, ["enabled", "maxSkew", "whenUnsatisfiable", "topologyKeys"]) ?? {};
-    const d = DEFAULTS.topologySpread;
-    let topologyKeys: readonly string[] = d.topologyKeys;
-    if (t.topologyKeys !== undefined && t.topologyKeys !== null) {
-        const keys = t.topologyKeys;
+function parseTopologySpread(t: Fields<typeof TOPOLOGY_SPREAD>, minReplicas: number): ServiceConfig["topologySpread"] {
+    let topologyKeys = TOPOLOGY_SPREAD.keys.topologyKeys.default as readonly string[];
+    const keys = t.get("topologyKeys");
+    if (keys !== undefined && keys !== null) {
         if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === "string" && LABEL_KEY.test(k)) || new Set(keys).size !== keys.length) {
-            r.fail(`${at}.topologyKeys`, "must be a non-empty list of distinct node label keys, e.g. [topology.kubernetes.io/zone, kubernetes.io/hostname]", keys);
+            t.r.fail(t.path("topologyKeys"), "must be a non-empty list of distinct node label keys, e.g. [topology.kubernetes.io/zone, kubernetes.io/hostname]", keys);
         } else {
             topologyKeys = keys as string[];
         }
     }
     return {
-        enabled: r.boolean(t.enabled, `${at}.enabled`, minReplicas > 1),
-        maxSkew: r.integer(t.maxSkew, `${at}.maxSkew`, 1, 100, d.maxSkew),
-        whenUnsatisfiable: (r.string(t.whenUnsatisfiable, `${at}.whenUnsatisfiable`, {
-            check: (s) => (WHEN_UNSATISFIABLE as readonly string[]).includes(s),
-            allowed: WHEN_UNSATISFIABLE.join(" or "),
-        }) ?? d.whenUnsatisfiable) as WhenUnsatisfiable,
+        enabled: t.boolean("enabled", minReplicas > 1),
+        maxSkew: t.number("maxSkew"),
+        whenUnsatisfiable: t.stringOr("whenUnsatisfiable") as WhenUnsatisfiable,
         topologyKeys,
     };
-}
-
-/**
- * Flagger's CRD checks intervals and webhook timeouts with the pattern `^[0-9]+(m|s)`: whole
- * seconds or minutes first, so `1h` or `1.5m` would pass Go's parser but fail at apply time.
- */
-const FLAGGER_DURATION_NOTE = "(whole seconds or minutes first: Flagger's CRD rejects 1h and 1.5m)";
-function isFlaggerDuration(text: string): boolean {
-    return parseDuration(text) !== undefined && /^[0-9]+(m|s)/.test(text);
-}
-
-/** Label matchers without braces: `a="x",b=~"y.*"`. */
-function isSelector(text: string): boolean {
-    const matcher = /\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*/y;
-    let pos = 0;
-    let count = 0;
-    while (pos < text.length) {
-        matcher.lastIndex = pos;
-        if (!matcher.test(text)) return false;
-        pos = matcher.lastIndex;
-        count++;
-        if (pos < text.length) {
-            if (text[pos] !== ",") return false;
-            pos++;
-        }
-    }
-    return count > 0;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {
