@@ -55,9 +55,47 @@ function gitError(dir: string, args: readonly string[], e: NodeJS.ErrnoException
     return new Error(`git ${args.join(" ")} failed in ${dir} (exit ${e.status ?? "?"}): ${stderr.split("\n")[0] ?? ""}`);
 }
 
+/**
+ * Top folders found so far, by folder and the variables that move git's idea of the repository:
+ * a command asks several times (the history, the tags, the checklist), each a ~3 ms process.
+ */
+const roots = new Map<string, string>();
+
+function rootKey(dir: string, env: NodeJS.ProcessEnv | undefined): string {
+    const e = env ?? process.env;
+    return [path.resolve(dir), e.GIT_DIR ?? "", e.GIT_WORK_TREE ?? "", e.GIT_CEILING_DIRECTORIES ?? "", e.GIT_DISCOVERY_ACROSS_FILESYSTEM ?? ""].join("\0");
+}
+
 /** The repository's top folder; a UserError when `dir` is not inside a repository. */
 export function repoRoot(dir: string, env?: NodeJS.ProcessEnv): string {
-    return path.resolve(git(dir, ["rev-parse", "--show-toplevel"], { env }).trim());
+    const key = rootKey(dir, env);
+    const known = roots.get(key);
+    if (known !== undefined) return known;
+    const root = path.resolve(git(dir, ["rev-parse", "--show-toplevel"], { env }).trim());
+    roots.set(key, root);
+    return root;
+}
+
+/**
+ * The repository's top folder and HEAD's commit (undefined in a repository without commits), in
+ * one git process; a UserError when `dir` is not inside a repository.
+ */
+export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } {
+    const args = ["rev-parse", "--show-toplevel", "-q", "--verify", "HEAD^{commit}"];
+    let out: string;
+    try {
+        out = execFileSync("git", ["-C", dir, ...args], { env: gitEnv(env), maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"] }).toString("utf8");
+    } catch (e) {
+        const failed = e as NodeJS.ErrnoException & { stderr?: Buffer; stdout?: Buffer; status?: number };
+        // exit 1 with the top folder printed: --verify found no commit (an unborn branch)
+        const printed = failed.stdout?.toString("utf8").split("\n")[0] ?? "";
+        if (failed.status !== 1 || printed === "") throw gitError(dir, args, failed);
+        out = printed;
+    }
+    const [top, head] = out.split("\n");
+    const root = path.resolve(top);
+    roots.set(rootKey(dir, env), root);
+    return { root, head: head || undefined };
 }
 
 /** The full commit id a ref names, or undefined when it names nothing. */

@@ -1,10 +1,9 @@
-import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ServiceConfig } from "../../config/types";
 import { namesVersion } from "../../policies/lib/evidence";
 import { checked, notApplicable, Violation } from "../../policies/lib/rule";
 import { readStackFileHistory, Release, ServiceHistory, serviceHistoryOf, StackFileHistory } from "../stack/history";
-import { IncrementalYaml } from "../stack/yaml-incremental";
+import { readYamlValues } from "../../config/yaml-values";
 import type { RepositoryCheck, RepositoryInput } from "./repository-checks";
 import type { RepositoryState } from "./repository-state";
 
@@ -110,9 +109,13 @@ const EVIDENCE_WHAT: Readonly<Record<string, string>> = {
 /** A service's evidence in a stack file's text, read as the loader reads it. */
 function evidenceIn(text: string | undefined, project: string, service: string): Record<string, string> {
     if (text === undefined) return {};
-    const read = new IncrementalYaml().read(text);
-    if (!read.ok) return {};
-    const services = (read.data as { config?: Record<string, unknown> } | null)?.config?.[`${project}:services`] as Record<string, { evidence?: unknown } | null> | undefined;
+    let data: unknown;
+    try {
+        data = readYamlValues(text, "stack file");
+    } catch {
+        return {};
+    }
+    const services = (data as { config?: Record<string, unknown> } | null)?.config?.[`${project}:services`] as Record<string, { evidence?: unknown } | null> | undefined;
     const evidence = services?.[service]?.evidence;
     if (!evidence || typeof evidence !== "object" || Array.isArray(evidence)) return {};
     return Object.fromEntries(Object.entries(evidence as Record<string, unknown>).filter(([, v]) => typeof v === "string")) as Record<string, string>;
@@ -134,7 +137,6 @@ export const repositoryEvidenceRenewed: RepositoryCheck = {
         if (services.length === 0) return notApplicable("every service checked is a rollback to a version that already shipped");
         const production = productionOf(input);
         if (!production) return notApplicable(notProduction(input));
-        const stackFile = path.relative(state.root, input.stackFile).split(path.sep).join("/");
         const violations: Violation[] = [];
         for (const s of services) {
             const history = historyOf(input, state, s.name);
@@ -143,7 +145,7 @@ export const repositoryEvidenceRenewed: RepositoryCheck = {
             const previous = [...history.releases].reverse().find((r) => r.version !== s.version);
             if (!previous) continue;
             // As that release was made (its first commit): evidence recorded for this release before the version changed counts as new.
-            const then = evidenceIn(state.fileAt(previous.commit, stackFile), input.config.project, s.name);
+            const then = evidenceIn(history.blobs.get(previous.blob)?.toString("utf8"), input.config.project, s.name);
             for (const [key, value] of Object.entries(s.evidence as Record<string, string | undefined>)) {
                 if (value === undefined || then[key] !== value || namesVersion(value, s.version)) continue;
                 violations.push({

@@ -1,5 +1,5 @@
 import { UserError } from "../../config/errors";
-import { git } from "../git";
+import { git, repoRoot } from "../git";
 
 /**
  * The git facts `releasectl check` needs, through the project's git edge (cli/git.ts): three
@@ -22,7 +22,7 @@ export interface RepositoryState {
 export function readRepository(dir: string, env?: NodeJS.ProcessEnv): RepositoryState | { readonly reason: string } {
     let root: string;
     try {
-        root = git(dir, ["rev-parse", "--show-toplevel"], { env }).trim();
+        root = repoRoot(dir, env);
     } catch (e) {
         if (e instanceof UserError) return { reason: e.code === "ENOTGIT" ? `${dir} is not inside a git repository` : e.message };
         throw e;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../config/errors";
-import { fileHistory, FileCommit, hasCommits, isTracked, readBlobs, repoRoot } from "../git";
+import { fileHistory, FileCommit, isTracked, readBlobs, repoState } from "../git";
 import { decodeStackBytes } from "./stack-text";
 import { IncrementalYaml } from "./yaml-incremental";
 
@@ -38,6 +38,8 @@ export interface Release {
     /** The last commit while this release was current: the configuration a rollback restores. */
     readonly configCommit: string;
     readonly configBlob: string;
+    /** The stack file as the release was made (its first commit), in `blobs`. */
+    readonly blob: string;
 }
 
 export interface ServiceHistory {
@@ -122,6 +124,7 @@ export function releasesFrom(commits: readonly { commit: FileCommit; snapshot?: 
             },
             configCommit: last.commit.sha,
             configBlob: last.commit.blob!,
+            blob: start.blob!,
         });
         current = undefined;
     };
@@ -160,11 +163,12 @@ export interface StackFileHistory {
 export function readStackFileHistory(projectDir: string, stack: string, project: string, services: readonly string[], env?: NodeJS.ProcessEnv): StackFileHistory {
     const file = `Pulumi.${stack}.yaml`;
     refuseLinkedHistory(path.join(projectDir, file), file);
-    const repo = repoRoot(projectDir, env);
-    if (!hasCommits(repo, env) || !isTracked(projectDir, file, env)) {
-        throw new UserError(`${path.join(projectDir, file)}: not committed to git yet, so it has no release history; commit it (git add ${file} && git commit) first`, "ENOHISTORY");
-    }
+    const { root: repo, head } = repoState(projectDir, env);
+    const uncommitted = () => new UserError(`${path.join(projectDir, file)}: not committed to git yet, so it has no release history; commit it (git add ${file} && git commit) first`, "ENOHISTORY");
+    if (head === undefined) throw uncommitted();
     const commits = fileHistory(projectDir, file, env);
+    // No commit changed it: tracked (staged, not yet committed) has an empty history, untracked none.
+    if (commits.length === 0 && !isTracked(projectDir, file, env)) throw uncommitted();
     const blobs = readBlobs(repo, commits.map((c) => c.blob).filter((b): b is string => b !== undefined), env);
     const reader = new IncrementalYaml();
     const documents = commits.map((commit) => {
