@@ -37,6 +37,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
     status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },
     ship: { summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure", load: () => require("./commands/ship").ship },
+    schema: { summary: "the JSON Schema of a stack file, for editors (completion and errors while typing Pulumi.<stack>.yaml)", load: () => require("./commands/schema").schema },
 };
 
 /** Registers a command (used by each command module's entry in the table above). */

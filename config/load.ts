@@ -447,7 +447,7 @@ function emptyToUndefined(value: string | undefined): string | undefined {
 // Stack files
 
 /** Top-level keys Pulumi allows in a stack file besides `config`. */
-const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+export const STACK_FILE_KEYS: readonly string[] = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
 export interface StackFile {
     readonly path: string;

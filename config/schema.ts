@@ -367,6 +367,7 @@ const MIGRATION = obj(
         databaseUrl: { kind: "secret", required: true, description: "`DATABASE_URL` for the Job, from a Secret" },
     },
     "the migration Job run before the new version serves",
+    { defaultText: "unset: no migration Job" },
 );
 
 const METRICS = obj(
@@ -560,7 +561,7 @@ export const SERVICE = obj(
                 kind: "custom",
                 label: "string",
                 description: "",
-                json: { type: ["string", "integer", "boolean"] },
+                json: { anyOf: [{ type: "string" }, { type: "integer" }, { type: "boolean" }] },
             },
             description:
                 "plain environment variables: text; whole numbers and `true`/`false` are taken as written (`8080`), other numbers must be quoted (`\"1.10\"`: unquoted YAML reads 1.1); not `APP_VERSION` (set by releasectl); secrets are refused here",
@@ -577,7 +578,7 @@ export const SERVICE = obj(
 
 export const NOTIFICATION = obj(
     {
-        type: str({ required: true, enum: NOTIFICATION_TYPES, allowed: `one of ${NOTIFICATION_TYPES.join(", ")}`, description: "the chat service" }),
+        type: str({ required: true, enum: NOTIFICATION_TYPES, allowed: `one of ${NOTIFICATION_TYPES.join(", ")}`, description: "the chat service: `slack`, `msteams`, `discord`, `rocket` or `gchat`" }),
         channel: str({ description: "channel to post to" }),
         username: str({ default: "releasectl", description: "name the messages are posted under" }),
         address: { kind: "secret", required: true, description: "webhook URL" },
@@ -633,8 +634,7 @@ export const STACK = obj(
             values: SERVICE,
             required: true,
             minEntries: 1,
-            description:
-                "Services by name (DNS labels of at most 40 characters): image, version, previousVersion, rollback, firstRelease, rerelease, promotedFrom, commits, tagPrefix, namespace, port, probes, resources, replicas, disruptionBudget, topologySpread, revisionHistoryLimit, env, canary, migration, alerts, notification, evidence. See docs/configuration.md.",
+            description: `Services by name (DNS labels of at most 40 characters): ${keysOf(SERVICE).join(", ")}. See docs/configuration.md.`,
         },
     },
     "the `releasectl:` namespace of a stack",
