@@ -4,7 +4,7 @@ import { parseCommandArgs } from "../args";
 import { Command, CommandContext, UsageError } from "../context";
 import { announce } from "../ship/announce";
 import { shipGit } from "../ship/git-steps";
-import { RELEASE_STEPS, ship as runShip, ShipDeps } from "../ship/orchestrate";
+import { pendingSteps, ship as runShip, ShipDeps } from "../ship/orchestrate";
 import { planText, shipPlan } from "../ship/plan";
 import { precheck } from "../ship/precheck";
 import { checkEnvironment } from "../ship/preflight";
@@ -246,7 +246,7 @@ Examples:
         };
         process.on("SIGINT", onInterrupt);
         try {
-            const steps: StepView[] = RELEASE_STEPS.map((s) => ({ ...s, state: "pending" }));
+            const steps: StepView[] = pendingSteps();
             const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
             if (!values.json) {
                 ctx.stdout.write(`releasectl ship: ${release.service.name} ${release.from} → ${release.version} to stack ${release.stack} (${where(environment.cluster.where)})\n`);

@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
 import { parseStackText, stackFilePath } from "../../config/load";
 import { NotificationConfig, ReleaseConfig, ServiceConfig } from "../../config/types";
@@ -16,9 +15,10 @@ import { checkPathValue, checkStackFileWritable } from "../paths";
 import { findService, loadProjectStack } from "../project";
 import { projectName } from "../stack/config";
 import { readService } from "../stack/edit";
-import { readServiceHistory, refuseLinkedHistory } from "../stack/history";
+import { MigrationSummary, readServiceHistory, refuseLinkedHistory, snapshotOf } from "../stack/history";
 import { readStackText } from "../stack/stack-text";
 import { signalsFor, Signal } from "./prometheus";
+import { decideRollback, ShipRollback } from "./rollback-decision";
 import { shipTiming, ShipTiming, TimingOptions } from "./timing";
 import { AutoOptions, chooseVersion, serviceTagPrefix } from "../versions/auto-version";
 
@@ -70,8 +70,8 @@ export interface ShipRelease {
     readonly timing: ShipTiming;
     readonly kubeContext?: string;
     readonly commitMessage: string;
-    /** The new release's migration, and whether its block was written for it (not carried over). */
-    readonly migration?: MigrationChange;
+    /** The rollback path, decided now: the version it restores, the migration's downgrades, the commands of a person if it stops. */
+    readonly rollback: ShipRollback;
 }
 
 export type ShipChangelog =
@@ -84,17 +84,6 @@ export type ShipChangelog =
           readonly shown: string;
       }
     | { readonly kind: "none"; readonly why: string };
-
-export interface MigrationChange {
-    readonly phase: string;
-    readonly downgradeCommand: readonly string[];
-    /**
-     * The migration block changed since the commit that released the current version, so it is
-     * this release's own schema change. A contract of its own must be undone by its downgrade
-     * before the previous code runs again.
-     */
-    readonly ownChange: boolean;
-}
 
 export interface ShipInput {
     readonly service: string;
@@ -195,7 +184,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         packConfig,
         pulumiArgs: {
             preview: ["preview", "--stack", stack, ...packArgs],
-            up: ["up", "--stack", stack, ...packArgs, "--yes"],
+            up: upArgs(stack, packArgs),
         },
         tagName,
         tagPrefix,
@@ -208,7 +197,18 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         timing,
         kubeContext: input.context ?? config.kubeContext,
         commitMessage: `release ${service.name} ${choice.version}${input.promotion ? ` (promoted from ${input.promotion.from})` : ""}`,
-        migration: migrationChange({ dir, stack, fileName, project, service: service.name, shown, before, env: ctx.env }, next),
+        rollback: decideRollback({
+            service: service.name,
+            namespace: service.namespace,
+            stack,
+            fileName,
+            shown,
+            from: service.version,
+            version: choice.version,
+            upArgs: upArgs(stack, packArgs),
+            releases: readServiceHistory(dir, stack, project, service.name, ctx.env).releases,
+            migration: releasedMigration(after, project, service.name, shown),
+        }),
     };
 }
 
@@ -249,17 +249,15 @@ function shipChangelog(
     return { notes: entry.notes, changelog: { kind: "entry", entry, path: gitPath, shown: entry.shown } };
 }
 
-function migrationChange(at: { dir: string; stack: string; fileName: string; project: string; service: string; shown: string; before: string; env: NodeJS.ProcessEnv }, next: ServiceConfig): MigrationChange | undefined {
-    if (next.migration === undefined) return undefined;
-    const loc = { project: at.project, service: at.service, file: at.shown };
-    const history = readServiceHistory(at.dir, at.stack, at.project, at.service, at.env);
-    const released = history.releases[history.releases.length - 1];
-    let ownChange = true;
-    if (released !== undefined) {
-        const then = git(at.dir, ["show", `${released.commit}:./${at.fileName}`], { env: at.env });
-        ownChange = !isDeepStrictEqual(readService(then, loc)?.migration, readService(at.before, loc)?.migration);
-    }
-    return { phase: next.migration.phase, downgradeCommand: next.migration.downgradeCommand, ownChange };
+/** `pulumi up`'s arguments, as ship runs it (the release and its rollback). */
+function upArgs(stack: string, packArgs: readonly string[]): string[] {
+    return ["up", "--stack", stack, ...packArgs, "--yes"];
+}
+
+/** The release's migration block as its commit will record it in the history (undefined: none). */
+function releasedMigration(after: string, project: string, service: string, shown: string): MigrationSummary | undefined {
+    const block = readService(after, { project, service, file: shown });
+    return snapshotOf({ config: { [`${project}:services`]: { [service]: block } } }, project, service)?.migration;
 }
 
 function prometheusAddress(option: string | undefined, config: ReleaseConfig, shown: string, stack: string): { url: string; source: string } {

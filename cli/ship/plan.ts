@@ -1,16 +1,14 @@
-import { names } from "../../builders/names";
 import { ChecklistReport } from "../checklist/run";
-import { shellLine } from "../shell-line";
-import { keyDiff } from "../stack/service-diff";
-import { readService } from "../stack/edit";
+import { ShipRelease } from "./decide";
 import { countsLine, failedChecks } from "./precheck";
-import { addressKey, ShipRelease } from "./decide";
-import { formatDuration } from "./timing";
+import { failureWords, planWords, RELEASE_STEPS, ROLLBACK_STEPS } from "./steps";
 
 /**
  * What `releasectl ship --dry-run` prints: every step of the release with the exact commands and
- * queries it would run, the time limits, and the rollback path. Pure: the decided release and
- * the pre-check's report in, the plan out.
+ * queries it would run, the time limits, and the rollback path with what a person runs when it
+ * stops. Rendered from the step tables the run walks (steps.ts) and the rollback decided with
+ * the release (rollback-decision.ts). Pure: the decided release and the pre-check's report in,
+ * the plan out.
  */
 
 export interface PlanStep {
@@ -22,6 +20,8 @@ export interface PlanStep {
     readonly commands: readonly string[];
     /** What happens when it fails. */
     readonly onFailure?: string;
+    /** What a person runs when it fails (the rollback path). */
+    readonly recovery?: readonly string[];
 }
 
 export interface ShipPlan {
@@ -34,6 +34,8 @@ export interface ShipPlan {
     readonly precheck: { readonly passed: boolean; readonly counts: string; readonly failed: readonly string[] };
     readonly steps: readonly PlanStep[];
     readonly rollback: readonly PlanStep[];
+    /** The first step whose failure rolls back (`4 (apply)`). */
+    readonly rollbackFrom: string;
     readonly queries: readonly { readonly signal: string; readonly expr: string; readonly threshold: number; readonly unit: string }[];
     /** The changelog entry the prepare step writes (as releasectl prepare), committed with the stack file. */
     readonly changelog: { readonly file?: string; readonly what: string };
@@ -44,130 +46,25 @@ export interface ShipPlan {
 }
 
 export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: readonly string[]): ShipPlan {
-    const loc = { project: r.project, service: r.service.name, file: r.shown };
-    const changes = keyDiff(readService(r.before, loc), readService(r.after, loc));
-    const pulumi = (args: readonly string[]) => shellLine(["pulumi", ...args, "--non-interactive"]);
-    const t = r.timing;
-    const c = r.next.canary;
-    const target = r.notification;
-    const migration = r.next.migration;
-    const schema =
-        r.migration === undefined
-            ? []
-            : [`the migration Job ${names.migrationJob(r.next)} (${r.migration.phase}${r.migration.ownChange ? "" : ", block unchanged since " + r.from}) runs and must complete before the Deployment changes; a failed Job stops pulumi up`];
+    const words = planWords(r);
+    const steps: PlanStep[] = RELEASE_STEPS.map((def) => {
+        const plan = def.plan(r, words, def.skipped?.(r));
+        const onFailure = failureWords(def, plan);
+        return { id: def.id, title: def.planTitle, what: plan.what, commands: plan.commands, ...(onFailure === undefined ? {} : { onFailure }) };
+    });
+    const rollback: PlanStep[] = ROLLBACK_STEPS.map((def) => {
+        const plan = def.plan(r, words, def.skipped?.(r));
+        return {
+            id: def.id,
+            title: def.planTitle,
+            what: plan.what,
+            commands: plan.commands,
+            ...(typeof plan.onFailure === "string" ? { onFailure: plan.onFailure } : {}),
+            ...(plan.recovery === undefined ? {} : { recovery: plan.recovery }),
+        };
+    });
+    const first = RELEASE_STEPS.findIndex((s) => s.onFailure === "roll back");
     const log = r.changelog;
-    const entryWhat = log.kind === "entry" ? log.entry.dryRun().trimEnd().split("\n").filter((l) => l.trim() !== "") : [log.why];
-    const committed = log.kind === "entry" ? `${r.fileName} ${log.path}` : r.fileName;
-    const files = log.kind === "entry" ? `${r.fileName} and ${log.path}` : r.fileName;
-    const steps: PlanStep[] = [
-        {
-            id: "precheck",
-            title: "pre-check",
-            what: [`the release checklist (releasectl check) for ${r.service.name} ${r.version}, with the version change applied in memory`],
-            commands: [],
-            onFailure: "stop: nothing changed (exit 1)",
-        },
-        {
-            id: "prepare",
-            title: "prepare",
-            what: [
-                `write ${r.service.name} ${r.version} into ${r.shown}:`,
-                ...changes.map((l) => `  ${l}`),
-                ...entryWhat,
-                `and commit ${log.kind === "entry" ? "those files" : "that file"} alone (author: your git identity)`,
-            ],
-            commands: [`git commit -m ${shellLine([r.commitMessage])} -- ${committed}`],
-            onFailure: `stop: ${log.kind === "entry" ? "the files are" : "the file is"} restored, nothing applied (exit 1)`,
-        },
-        {
-            id: "preview",
-            title: "preview",
-            what: [`the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/`],
-            commands: [pulumi(r.pulumiArgs.preview)],
-            onFailure: `stop: nothing was applied, so there is nothing to roll back: a new commit "revert release ${r.service.name} ${r.version}: ..." restores ${files} byte for byte, and pulumi up does not run (exit 1)`,
-        },
-        {
-            id: "apply",
-            title: "apply",
-            what: [...schema, `the Deployment ${r.service.namespace}/${names.deployment(r.next)} changes to ${r.version}; Flagger starts the canary`],
-            commands: [pulumi(r.pulumiArgs.up)],
-            onFailure: "roll back (below)",
-        },
-        {
-            id: "canary",
-            title: "canary",
-            what: [
-                `follow the Canary ${r.service.namespace}/${names.canary(r.next)} (as releasectl status --watch) every ${formatDuration(t.pollIntervalMs)} until Succeeded or Failed`,
-                `at most ${formatDuration(t.watchTimeoutMs)} (${t.watchTimeoutWhy})`,
-                `Flagger's analysis: success rate ≥ ${c.successRateMin}%, latency ≤ ${c.latencyMaxMs}ms, ${c.threshold} failed checks roll it back`,
-            ],
-            commands: [`releasectl status ${r.service.name} --stack ${r.stack} --watch --interval ${formatDuration(t.pollIntervalMs)} --timeout ${formatDuration(t.watchTimeoutMs)}`],
-            onFailure: "roll back (below); a timeout counts as a failure",
-        },
-        r.prometheus === undefined
-            ? { id: "monitor", title: "monitor", what: ["skipped (--monitor 0)"], commands: [] }
-            : {
-                  id: "monitor",
-                  title: "monitor",
-                  what: [
-                      `${formatDuration(t.monitorWindowMs)} after promotion, every ${formatDuration(t.monitorIntervalMs)} (${t.monitorIntervalWhy}), the alert rules' expressions against Prometheus at ${r.prometheus.url} (${r.prometheus.source}):`,
-                      ...r.signals.map((s) => `  ${s.name} > ${s.threshold}${s.unit}:  ${s.expr}`),
-                      "no data (no traffic) is not a breach; 3 failed queries in a row are",
-                  ],
-                  commands: r.signals.map((s) => `curl -s ${r.prometheus!.url.replace(/\/$/, "")}/api/v1/query --data-urlencode ${shellLine([`query=${s.expr}`])}`),
-                  onFailure: "roll back (below)",
-              },
-        {
-            id: "tag",
-            title: "tag",
-            what: [`the annotated tag ${r.tagName} on the prepare commit (not pushed), with the message:`, ...r.tagMessage.trimEnd().split("\n").map((l) => `  ${l}`.trimEnd())],
-            commands: [`git tag --annotate ${r.tagName} <prepare commit>`],
-            onFailure: "a warning: the release stands",
-        },
-        {
-            id: "announce",
-            title: "announce",
-            what:
-                target === undefined
-                    ? ["no notification target: nothing to announce"]
-                    : [
-                          `post the release to ${target.name} (${target.type}${target.channel ? ` ${target.channel}` : ""})${r.notes ? ", with the release notes" : ""}; the webhook address is a secret, read with pulumi and never printed`,
-                      ],
-            commands: target === undefined ? [] : [pulumi(["config", "get", "--path", addressKey(r.project, target.name), "--stack", r.stack])],
-            onFailure: "a warning: the release stands",
-        },
-    ];
-    const downgrade =
-        migration !== undefined && r.migration?.phase === "contract" && r.migration.ownChange
-            ? [`${r.version} runs a contract migration of its own: the rollback commits the configuration of ${r.from} and STOPS before pulumi up, for you to run its downgrade first: ${shellLine(migration.downgradeCommand)}`]
-            : r.migration?.phase === "expand"
-              ? [`${r.version}'s migration is expand: its schema stays; ${r.from} works with it`]
-              : [];
-    const rollback: PlanStep[] = [
-        {
-            id: "rollback",
-            title: "configuration",
-            what: [
-                `${r.service.name}'s configuration of ${r.from} from the stack file's history, marked rollback: true (Flagger promotes it without analysis: the fast path)`,
-                ...(log.kind === "entry" ? [`${log.path} back to before the release (the entry of ${r.version} goes with it, byte for byte)`] : []),
-                ...downgrade,
-            ],
-            commands: [`releasectl rollback ${r.service.name} --to ${r.from} --stack ${r.stack}`, `git commit -m "rollback ${r.service.name} to ${r.from}: <reason>" -- ${committed}`],
-        },
-        { id: "reapply", title: "apply", what: [`apply the rolled-back configuration: the Deployment goes back to ${r.from}, Flagger promotes it without analysis`], commands: [pulumi(r.pulumiArgs.up)] },
-        {
-            id: "restore",
-            title: "previous serves",
-            what: [`until ${r.service.namespace}/${names.primaryDeployment(r.next)} runs ${r.from} and is rolled out, and no canary moves traffic to ${r.version}; at most ${formatDuration(t.rollbackTimeoutMs)}`],
-            commands: [],
-        },
-        {
-            id: "announce-rollback",
-            title: "announce",
-            what: [target === undefined ? "no notification target" : `post the rollback, its reason${r.notes ? " and the release notes" : ""} to ${target.name}`, "then exit 1; if the rollback itself fails, ship says what production runs and the exact commands to finish by hand"],
-            commands: [],
-        },
-    ];
     return {
         service: r.service.name,
         stack: r.stack,
@@ -178,8 +75,9 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         precheck: { passed: report.passed, counts: countsLine(report), failed: failedChecks(report) },
         steps,
         rollback,
+        rollbackFrom: `${first + 1} (${RELEASE_STEPS[first].planTitle})`,
         queries: r.signals.map((s) => ({ signal: s.name, expr: s.expr, threshold: s.threshold, unit: s.unit })),
-        changelog: log.kind === "entry" ? { file: log.path, what: entryWhat.join("\n") } : { what: log.why },
+        changelog: log.kind === "entry" ? { file: log.path, what: words.changelog.join("\n") } : { what: log.why },
         tagMessage: r.tagMessage,
         warnings,
     };
@@ -202,12 +100,13 @@ export function planText(plan: ShipPlan, where: string): string {
                 for (const f of plan.precheck.failed) lines.push(`${indent}  ✗ ${f}`);
             }
             for (const c of step.commands) lines.push(`${indent}$ ${c}`);
-            if (step.onFailure) lines.push(`${indent}on failure: ${step.onFailure}`);
+            if (step.onFailure) lines.push(`${indent}on failure: ${step.onFailure}${step.recovery ? ":" : ""}`);
+            for (const c of step.recovery ?? []) lines.push(`${indent}  $ ${c}`);
         });
     };
     lines.push("");
     section(plan.steps, (i) => `${i + 1}.`);
-    lines.push("", "rollback path, on a failure from step 4 (apply) on:");
+    lines.push("", `rollback path, on a failure from step ${plan.rollbackFrom} on:`);
     section(plan.rollback, (i) => `R${i + 1}.`);
     if (plan.warnings.length > 0) {
         lines.push("");

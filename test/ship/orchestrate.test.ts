@@ -8,9 +8,12 @@ import { ShipGit } from "../../cli/ship/git-steps";
 import { ship, ShipDeps } from "../../cli/ship/orchestrate";
 import { plainProgress } from "../../cli/ship/progress";
 import { decideRelease, ShipRelease } from "../../cli/ship/decide";
+import { planText, shipPlan } from "../../cli/ship/plan";
+import { RELEASE_STEPS, ROLLBACK_STEPS } from "../../cli/ship/steps";
+import { summaryText } from "../../cli/ship/summary";
 import { canaryObject, deploymentObject } from "../helpers/fake-kube-api";
 import { GitRepo } from "../cli/git-fixture";
-import { shipRepo } from "./fixture";
+import { PRODUCTION, shipRepo, STACK_FILE, withContract } from "./fixture";
 
 /**
  * The step machine alone, with every edge replaced by a recording stand-in: what cannot be
@@ -68,12 +71,26 @@ describe("ship's step machine", () => {
     let repo: GitRepo;
     let release: ShipRelease;
 
+    const decide = (at: GitRepo) => {
+        const ctx: CommandContext = { argv: [], cwd: at.dir, stdout: process.stdout, stderr: process.stderr, env: at.env, debug: false };
+        return decideRelease(ctx, { service: "checkout", version: "2.5.0", timing: { monitor: "0", interval: "1s", watchTimeout: "10s" }, auto: {} });
+    };
+
     before(() => {
         repo = shipRepo();
-        const ctx: CommandContext = { argv: [], cwd: repo.dir, stdout: process.stdout, stderr: process.stderr, env: repo.env, debug: false };
-        release = decideRelease(ctx, { service: "checkout", version: "2.5.0", timing: { monitor: "0", interval: "1s", watchTimeout: "10s" }, auto: {} });
+        release = decide(repo);
     });
     after(() => repo.remove());
+
+    /** pulumi whose first `up` fails (the release's), every other call answered. */
+    const firstUpFails = (deps: { log: string[] }) => {
+        let ups = 0;
+        return async (args: readonly string[]) => {
+            deps.log.push(`pulumi ${args[0]}`);
+            if (args[0] === "up" && ups++ === 0) return { code: 1, stdout: "", stderr: "error: update failed" };
+            return { code: 0, stdout: "https://hooks.example.com/secret", stderr: "" };
+        };
+    };
 
     const facts = { baseline: cluster("2.4.1"), author: "Ada Release" };
 
@@ -190,5 +207,67 @@ describe("ship's step machine", () => {
         expect(outcome).to.deep.include({ result: "not released", exitCode: 1, failedStep: "prepare" });
         expect(outcome.reason).to.equal("git commit failed: git commit failed in /repo (exit 1): pre-commit hook refused; Pulumi.production.yaml is restored; nothing was applied");
         expect(deps.log).to.deep.equal(["write 2.5.0", "changelog checkout 2.5.0", "write 2.4.1"]);
+    });
+
+    it("runs exactly the steps the dry-run plan lists: both come from one table", async () => {
+        const plan = shipPlan(release, PASSED, []);
+        const ids = (steps: readonly { id: string }[]) => steps.map((s) => s.id);
+        expect(ids(plan.steps)).to.deep.equal(ids(RELEASE_STEPS));
+        expect(ids(plan.rollback)).to.deep.equal(ids(ROLLBACK_STEPS));
+
+        let served = "2.4.1";
+        const released = await ship(
+            release,
+            facts,
+            recordingDeps({
+                pulumi: async (args) => {
+                    if (args[0] === "up") served = "2.5.0";
+                    return { code: 0, stdout: "https://hooks.example.com/secret", stderr: "" };
+                },
+                readCluster: async () => cluster(served),
+            }),
+        );
+        expect(released.result).to.equal("released");
+        expect(ids(released.steps)).to.deep.equal(ids(plan.steps));
+        expect(released.steps.map((s) => s.title)).to.deep.equal(RELEASE_STEPS.map((s) => s.title));
+        // a step the release skips is skipped in the run and says so in the plan
+        expect(released.steps.find((s) => s.id === "monitor")).to.deep.include({ state: "skipped", detail: "--monitor 0" });
+        expect(plan.steps.find((s) => s.id === "monitor")!.what).to.deep.equal(["skipped (--monitor 0)"]);
+
+        const deps = recordingDeps();
+        const rolledBack = await ship(release, facts, { ...deps, pulumi: firstUpFails(deps) });
+        expect(rolledBack.result).to.equal("rolled back");
+        expect(ids(rolledBack.steps)).to.deep.equal([...ids(plan.steps), ...ids(plan.rollback)]);
+        expect(rolledBack.steps.slice(RELEASE_STEPS.length).map((s) => s.title)).to.deep.equal(ROLLBACK_STEPS.map((s) => s.title));
+        // the dry-run says from which step on a failure rolls back, as the run does
+        expect(planText(plan, "here")).to.include("rollback path, on a failure from step 4 (apply) on:\n");
+        expect(RELEASE_STEPS.findIndex((s) => s.onFailure === "roll back")).to.equal(ids(plan.steps).indexOf("apply"));
+    });
+
+    it("stops the rollback where its decision says, with the commands the dry-run and the summary show", async () => {
+        const contractRepo = shipRepo();
+        try {
+            contractRepo.commit("checkout: contract migration for 2.5.0", { [STACK_FILE]: withContract(PRODUCTION) });
+            const contract = decide(contractRepo);
+            expect(contract.rollback.downgrades).to.deep.equal([{ version: "2.5.0", command: ["/app/migrate", "down", "--to", "2.4.1"] }]);
+            const deps = recordingDeps();
+            const outcome = await ship(contract, facts, { ...deps, pulumi: firstUpFails(deps) });
+            expect(outcome).to.deep.include({ result: "rollback failed", failedStep: "apply" });
+            // one pulumi up: the release's; the rollback is committed, not applied
+            expect(deps.log.filter((l) => l === "pulumi up")).to.have.length(1);
+            expect(deps.log).to.include("commit rollback checkout to 2.4.1: pulumi up failed");
+            expect(outcome.steps.find((s) => s.id === "reapply")).to.deep.include({ state: "failed" });
+            expect(outcome.manual).to.deep.equal(contract.rollback.recovery.downgrade);
+            expect(outcome.manual[0]).to.equal("/app/migrate down --to 2.4.1   # undo the contract migration of 2.5.0 (in the migration image), BEFORE pulumi up");
+            const dryRun = planText(shipPlan(contract, PASSED, []), "here");
+            expect(dryRun).to.include("2.5.0 runs a contract migration of its own: the rollback commits the configuration of 2.4.1 and STOPS before pulumi up, for you to run its downgrade first: /app/migrate down --to 2.4.1\n");
+            const summary = summaryText(outcome);
+            for (const command of outcome.manual) {
+                expect(dryRun).to.include(`  $ ${command}\n`);
+                expect(summary).to.include(`    $ ${command}\n`);
+            }
+        } finally {
+            contractRepo.remove();
+        }
     });
 });
