@@ -59,6 +59,7 @@ function fieldSchema(field: Field): Json {
             if (field.enum) text.enum = [...field.enum];
             if (field.required) text.minLength = 1;
             if (field.not) text.not = { enum: [...field.not] };
+            if (field.limit) text.maxLength = field.limit.max;
             const typed = field.acceptsNumber ? { anyOf: [text, { type: "number", exclusiveMinimum: 0 }] } : text;
             return { ...base, ...typed, ...(field.default !== undefined ? { default: field.default } : {}) };
         }
@@ -88,7 +89,10 @@ function fieldSchema(field: Field): Json {
         case "object": {
             const keys = field.keys as Record<string, Field>;
             const properties: Json = {};
-            for (const key of Object.keys(keys)) properties[key] = fieldSchema(keys[key]);
+            for (const key of Object.keys(keys)) {
+                const each = field.limitEach;
+                properties[key] = fieldSchema(each && keys[key].kind === "string" ? { ...keys[key], limit: each } : keys[key]);
+            }
             const required = Object.keys(keys).filter((key) => keys[key].required);
             return {
                 ...base,

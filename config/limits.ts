@@ -3,6 +3,7 @@ import * as fs from "fs";
 import { UserError } from "./errors";
 import { imageCredentialIn, isNotASecretValue, isSecretName, plainCredentialIn } from "./plain-secrets";
 import { isSecureNode, Reader } from "./reader";
+import { Field, fieldLimits, fieldPaths } from "./schema";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -31,28 +32,19 @@ export const LIMITS = {
     command: 64 * KiB,
 } as const;
 
-/** Tighter limits where Kubernetes or the image format has one. Paths without the namespace; `*` is any key. */
-const FIELD_LIMITS: readonly { path: Pattern; max: number; why: string; check?: (s: string) => string | undefined }[] = (
-    [
-    { path: "services.*.version", max: 128, why: "the version is the image tag, and a tag holds at most 128 characters" },
-    { path: "services.*.previousVersion", max: 128, why: "the version is the image tag, and a tag holds at most 128 characters" },
-    { path: "services.*.image", max: 255, why: "an image repository name holds at most 255 characters" },
-    { path: "services.*.migration.image", max: 512, why: "an image reference: repository, tag and digest" },
-    { path: "services.*.canary.host", max: 253, why: "a DNS name holds at most 253 characters", check: dnsLabels },
-    { path: "services.*.canary.ingressClassName", max: 253, why: "an IngressClass name is a DNS subdomain of at most 253 characters" },
-    { path: "services.*.evidence.*", max: 2048, why: "evidence is recorded as annotations; a link holds at most 2048 characters" },
-    { path: "prometheusUrl", max: 2048, why: "a URL holds at most 2048 characters" },
-    { path: "services.*.canary.loadTesterUrl", max: 2048, why: "a URL holds at most 2048 characters" },
-    { path: "services.*.canary.ingressControllerUrl", max: 2048, why: "a URL holds at most 2048 characters" },
-    { path: "services.*.alerts.runbookUrl", max: 2048, why: "a URL holds at most 2048 characters" },
-    { path: "renderYamlToDirectory", max: 4096, why: "a path holds at most 4096 characters" },
-] as const
-).map((f) => ({ ...f, path: pattern(f.path) }));
+/**
+ * Tighter limits where Kubernetes or the image format has one, declared with each key in
+ * schema.ts. Paths without the namespace; `*` is any key.
+ */
+const FIELD_LIMITS: readonly { path: Pattern; max: number; why: string; check?: (s: string) => string | undefined }[] = fieldLimits().map(({ path, limit }) => ({
+    path,
+    ...limit,
+}));
 
 /** Values that are secrets by definition: `Reader.secret` refuses them in plain text with its own fix. */
-const SECRET_PATHS = ["notifications.*.address", "services.*.migration.databaseUrl"].map(pattern);
-const COMMAND_PATHS = ["services.*.migration.command", "services.*.migration.downgradeCommand", "services.*.migration.backupCommand"].map(pattern);
-const IMAGE_PATHS = ["services.*.image", "services.*.migration.image"].map(pattern);
+const SECRET_PATHS = pathsOf((f) => f.kind === "secret");
+const COMMAND_PATHS = pathsOf((f) => f.kind === "command");
+const IMAGE_PATHS = pathsOf((f) => f.kind === "string" && f.image === true);
 const ENV = pattern("services.*.env");
 const ENV_ENTRY = pattern("services.*.env.*");
 
@@ -246,6 +238,13 @@ function isEnvEntry(path: Path): boolean {
     return matches(path, ENV_ENTRY);
 }
 
+/** The key paths of the fields of schema.ts that `is` picks. */
+function pathsOf(is: (field: Field) => boolean): Pattern[] {
+    return fieldPaths()
+        .filter(({ field }) => is(field))
+        .map(({ path }) => path);
+}
+
 /** `services.*.env` as segments; `*` is any key (not a list index). */
 function pattern(text: string): Pattern {
     return text.split(".");
@@ -260,10 +259,4 @@ function matches(path: Path, parts: Pattern): boolean {
 /** A key short enough for a one-line message. */
 function shortKey(key: string): string {
     return key.length > 80 ? `${key.slice(0, 40)}...(${key.length} characters)` : key;
-}
-
-/** Every label of a host name holds at most 63 characters. */
-function dnsLabels(host: string): string | undefined {
-    const long = host.split(".").find((label) => label.length > 63);
-    return long === undefined ? undefined : `is not allowed: each label of a DNS name holds at most 63 characters (one has ${long.length})`;
 }

@@ -13,6 +13,15 @@ import { isSemVer } from "./versions";
  * least min, limits at least requests, host required for nginx, ...) stay code in the loader.
  */
 
+/** A length limit tighter than the 64 KiB of any value (checked by limits.ts before any key is read). */
+export interface Limit {
+    readonly max: number;
+    /** Why, as the message says it. */
+    readonly why: string;
+    /** A further check of the text's shape, returning the problem. */
+    readonly check?: (s: string) => string | undefined;
+}
+
 interface Base {
     /** One or more sentences for docs/configuration.md, Pulumi.yaml and the editor's hover. */
     readonly description: string;
@@ -41,6 +50,9 @@ export interface StringField extends Base {
     readonly acceptsNumber?: boolean;
     /** Values the JSON Schema refuses besides the pattern (the loader's `check` refuses them too). */
     readonly not?: readonly string[];
+    readonly limit?: Limit;
+    /** An image reference: registry credentials in it get their own fix. */
+    readonly image?: true;
 }
 
 export interface IntegerField extends Base {
@@ -79,6 +91,8 @@ export interface ObjectField<K extends string = string> extends Base {
     /** Extra JSON Schema keywords (conditions between keys). */
     readonly json?: Record<string, unknown>;
     readonly default?: Record<string, never>;
+    /** A limit on the value of every key of the map, declared or not. */
+    readonly limitEach?: Limit;
 }
 
 /** A map from names the user chooses (services, notification targets, env) to values. */
@@ -180,8 +194,16 @@ const flaggerDuration = (def: string | undefined, allowed: string, description: 
     str({ default: def, check: isFlaggerDuration, jsonPattern: FLAGGER_DURATION_JSON, allowed, description, label: "duration", ...more });
 const promDuration = (def: string, description: string): StringField =>
     str({ default: def, check: isPrometheusDuration, jsonPattern: PROMETHEUS_DURATION_JSON, allowed: "a Prometheus duration such as 5m", description, label: "duration" });
+const URL_LIMIT: Limit = { max: 2048, why: "a URL holds at most 2048 characters" };
 const url = (def: string | undefined, allowed: string, description: string, more: Partial<StringField> = {}): StringField =>
-    str({ default: def, pattern: URL, allowed, description, label: "URL", ...more });
+    str({ default: def, pattern: URL, allowed, description, label: "URL", limit: URL_LIMIT, ...more });
+const VERSION_LIMIT: Limit = { max: 128, why: "the version is the image tag, and a tag holds at most 128 characters" };
+
+/** Every label of a host name holds at most 63 characters. */
+function dnsLabels(host: string): string | undefined {
+    const long = host.split(".").find((label) => label.length > 63);
+    return long === undefined ? undefined : `is not allowed: each label of a DNS name holds at most 63 characters (one has ${long.length})`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The service keys
@@ -323,10 +345,14 @@ const CANARY = obj(
             defaultText: "`hey -z 1m -q 10 -c 2 http://<name>-canary.<ns>:<port>/`; nginx: `hey -z 1m -q 10 -c 2 -host <host> <ingressControllerUrl>/`",
         }),
         loadTestTimeout: flaggerDuration("5s", `a duration such as 30s ${FLAGGER_DURATION_NOTE}`, "timeout of each load test call"),
-        host: str({ pattern: HOSTNAME, allowed: "a DNS host name such as shop.example.com", description: "host of the Ingress Flagger shifts traffic on (provider `nginx`)", defaultText: "required for nginx" }),
+        host: str({
+            pattern: HOSTNAME,
+            limit: { max: 253, why: "a DNS name holds at most 253 characters", check: dnsLabels },
+            allowed: "a DNS host name such as shop.example.com", description: "host of the Ingress Flagger shifts traffic on (provider `nginx`)", defaultText: "required for nginx" }),
         ingressClassName: str({
             default: "nginx",
             pattern: DNS_SUBDOMAIN,
+            limit: { max: 253, why: "an IngressClass name is a DNS subdomain of at most 253 characters" },
             allowed: "an IngressClass name: lowercase letters, digits, - and .",
             description: "IngressClass of the Ingress (provider `nginx`)",
         }),
@@ -353,6 +379,8 @@ const MIGRATION = obj(
         }),
         image: str({
             pattern: IMAGE_REFERENCE,
+            image: true,
+            limit: { max: 512, why: "an image reference: repository, tag and digest" },
             check: (s) => /[:@]/.test(s.replace(/^[^/]*:\d+\//, "")),
             jsonPattern: "^(?![^/]*:\\d+/[^:@]*$)(?=.*[:@])" + IMAGE_REFERENCE.source.slice(1),
             allowed: "a full image reference with a tag or digest, e.g. registry.example.com/team/migrator:1.2.0",
@@ -432,6 +460,7 @@ const EVIDENCE = obj(
         performanceReport: EVIDENCE_LINK("the performance report"),
     },
     "links recorded with the release; required by the checklist for production stacks, and must be this release's (not naming the replaced version only, not unchanged since the previous release)",
+    { limitEach: { max: 2048, why: "evidence is recorded as annotations; a link holds at most 2048 characters" } },
 );
 
 const RERELEASE = obj(
@@ -506,6 +535,8 @@ export const SERVICE = obj(
         image: str({
             required: true,
             pattern: REPOSITORY,
+            image: true,
+            limit: { max: 255, why: "an image repository name holds at most 255 characters" },
             check: (v) => !/@/.test(v) && !/:[^/]*$/.test(v.replace(/^[^/]*:\d+\//, "")),
             allowed: "an image repository without tag or digest, e.g. registry.example.com/team/app (the tag is the version)",
             description: "image repository without tag or digest; the tag is the version (`+` in build metadata becomes `_`)",
@@ -515,12 +546,14 @@ export const SERVICE = obj(
             required: true,
             check: isSemVer,
             jsonPattern: SEMVER_JSON,
+            limit: VERSION_LIMIT,
             allowed: "a SemVer 2.0 version such as 1.4.2, 2.0.0-rc.1 or 1.4.2+build.7 (no leading v)",
             description: "full SemVer 2.0 (`2.4.1`, `3.0.0-rc.1`, `1.2.3+build.7`), no leading `v`",
         }),
         previousVersion: str({
             check: isSemVer,
             jsonPattern: SEMVER_JSON,
+            limit: VERSION_LIMIT,
             allowed: "a SemVer 2.0 version such as 1.4.1",
             description: "the version this release replaces (written by `releasectl prepare`)",
         }),
@@ -610,6 +643,7 @@ export const STACK = obj(
         kubeContext: str({ default: "", description: "kubeconfig context of the target cluster. Empty means the current context.", defaultText: "current context" }),
         renderYamlToDirectory: str({
             default: "",
+            limit: { max: 4096, why: "a path holds at most 4096 characters" },
             description: "When set, the Kubernetes provider writes manifests to this directory instead of talking to a cluster.",
             defaultText: "unset",
         }),
@@ -646,6 +680,38 @@ export type KeyOf<S extends ObjectField> = Extract<keyof S["keys"], string>;
 /** The allowed keys of an object field, in its declared order. */
 export function keysOf(field: ObjectField): string[] {
     return Object.keys(field.keys);
+}
+
+/** A path of keys below the namespace; `*` is any key of a map (not a list index). */
+export type KeyPattern = readonly string[];
+
+/** Every field below `root` (the namespace) with its key path, e.g. `["services", "*", "canary", "host"]`. */
+export function fieldPaths(root: Field = STACK): { path: KeyPattern; field: Field }[] {
+    const found: { path: KeyPattern; field: Field }[] = [];
+    const below = (field: Field, path: KeyPattern) => {
+        if (field.kind === "object") {
+            const keys = field.keys as Record<string, Field>;
+            for (const key of Object.keys(keys)) visit(keys[key], [...path, key]);
+        } else if (field.kind === "map") {
+            visit(field.values, [...path, "*"]);
+        }
+    };
+    const visit = (field: Field, path: KeyPattern) => {
+        found.push({ path, field });
+        below(field, path);
+    };
+    below(root, []);
+    return found;
+}
+
+/** The length limits of schema.ts by key path; an object's `limitEach` at `<object>.*`. */
+export function fieldLimits(root: Field = STACK): { path: KeyPattern; limit: Limit }[] {
+    const limits: { path: KeyPattern; limit: Limit }[] = [];
+    for (const { path, field } of fieldPaths(root)) {
+        if (field.kind === "string" && field.limit) limits.push({ path, limit: field.limit });
+        if (field.kind === "object" && field.limitEach) limits.push({ path: [...path, "*"], limit: field.limitEach });
+    }
+    return limits;
 }
 
 /** The field at a path of keys (`["services", "*", "canary", "interval"]`); `*` is a map entry. */
