@@ -1,4 +1,4 @@
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { computeNext, latestTag, NextResult, UsedCommit } from "../versions/compute-next";
 import { logCommits, resolveCommit, tagExists } from "../git";

@@ -1,4 +1,4 @@
-import * as semver from "semver";
+import * as semver from "../semver";
 import { fileHistory, readBlobs, repoRoot } from "../git";
 import { Release, releasesFrom, snapshotOf } from "../stack/history";
 import { IncrementalYaml } from "../stack/yaml-incremental";

@@ -3,7 +3,7 @@
 // and moving forward (clean tree, tag not taken, after the newest release tag). Layer:
 // cli/operations/, the domain operations the commands and ship/ call; imports only lower
 // layers (cli/versions/, cli/changelog/, cli/git), never cli/commands/ or cli/ship/.
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { notesFrom, notesText } from "../changelog/notes";
 import { changedPaths, createAnnotatedTag, git, repoRoot, tagExists } from "../git";

@@ -1,4 +1,4 @@
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { MigrationSummary, Release } from "../stack/history";
 import { liveReleases } from "../stack/rollback-plan";

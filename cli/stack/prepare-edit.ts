@@ -1,7 +1,7 @@
 // The stack-file edit that prepares a release: a service's version set, previousVersion
 // recorded, the marks that spoke for the old version removed. Pure text in, text out. Layer:
 // cli/stack/ (beside stack/edit.ts it uses; called by the prepare and promote operations and ship).
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { readService, removeServiceKey, ServiceLocation, setServiceKey } from "./edit";

@@ -1,4 +1,4 @@
-import * as semver from "semver";
+import * as semver from "../semver";
 import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
 import { Release, shippedVersions } from "./history";

@@ -4,7 +4,7 @@
 // commands, which parse flags and print; ship/ and changelog/ call it too). Imports only
 // lower layers: config/, cli/git, cli/paths and cli/versions/.
 import * as path from "path";
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { repoDir } from "../paths";

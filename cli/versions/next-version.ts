@@ -1,4 +1,4 @@
-import * as semver from "semver";
+import * as semver from "../semver";
 import { UserError } from "../../config/errors";
 import { isSemVer } from "../../config/versions";
 import { ConventionalCommit } from "./conventional-commits";
