@@ -7,6 +7,7 @@ import { shipGit } from "../ship/git-steps";
 import { pendingSteps, ship as runShip, ShipDeps } from "../ship/orchestrate";
 import { planText, shipPlan } from "../ship/plan";
 import { precheck } from "../ship/precheck";
+import { FAILURE_HELP, RELEASE_STEPS } from "../ship/steps";
 import { checkEnvironment } from "../ship/preflight";
 import { jsonProgress, liveProgress, plainProgress, Progress, StepView } from "../ship/progress";
 import { findPulumi, runPulumi } from "../ship/pulumi-cli";
@@ -46,6 +47,26 @@ async function promotionFor(ctx: CommandContext, service: string, version: strin
     };
 }
 
+/** The steps in --help, numbered, from the table the run walks. */
+function stepsHelp(): string {
+    return RELEASE_STEPS.map((s, i) => s.help.map((line, j) => (j === 0 ? `  ${i + 1} ${s.title.padEnd(12)}${line}` : `${" ".repeat(16)}${line}`)).join("\n")).join("\n");
+}
+
+/** What a failure does in --help, by kind, naming the table's steps of each kind. */
+function failuresHelp(): string {
+    const kinds = [...new Set(RELEASE_STEPS.map((s) => s.onFailure))];
+    return kinds
+        .map((kind) => {
+            const names = RELEASE_STEPS.filter((s) => s.onFailure === kind)
+                .map((s) => s.title)
+                .join(", ");
+            const [first, ...rest] = FAILURE_HELP[kind];
+            const head = names.length < 21 ? `  ${names.padEnd(21)}${first}` : `  ${names}\n${" ".repeat(23)}${first}`;
+            return [head, ...rest.map((l) => `${" ".repeat(23)}${l}`)].join("\n");
+        })
+        .join("\n");
+}
+
 const command: Command = {
     name: "ship",
     summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure",
@@ -54,39 +75,10 @@ const command: Command = {
 Releases one service, every step in order, stopping at the first failure and putting production
 back by itself:
 
-  1 pre-check   releasectl check for the new version (the edit applied in memory)
-  2 prepare     write the version into Pulumi.<stack>.yaml and the release's changelog entry
-                (as releasectl prepare writes it: the file repository-changelog-entry reads,
-                default CHANGELOG.md) and commit those files alone ("release <service>
-                <version>", author from your git configuration); with
-                --from STACK the promotion of the release STACK runs (releasectl promote
-                <service> --from STACK --to S, with its refusals; a version argument is its
-                --version), committed as "release <service> <version> (promoted from STACK)"
-  3 preview     pulumi preview --stack S --policy-pack policies
-  4 apply       pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is
-                awaited before the Deployment changes)
-  5 canary      follow the Flagger Canary until Succeeded or Failed (as status --watch)
-  6 monitor     the alert rules' error-rate and latency expressions against Prometheus for the
-                --monitor window; a value above the alert threshold is a breach
-  7 tag         annotated tag <tag prefix><version> on the release commit (never pushed), its
-                message the release notes of the service's own commits (as releasectl tag)
-  8 announce    post the release and its notes to the service's notification target
+${stepsHelp()}
 
 On failure:
-  pre-check, prepare   nothing changed; exit 1.
-  preview              nothing was applied: the prepare commit is reverted by a new commit (the
-                       stack file and the changelog are back byte for byte) and pulumi up does
-                       not run; exit 1.
-  apply, canary, monitor
-                       rollback: releasectl rollback to the previous version (rollback: true,
-                       Flagger skips the analysis) and the changelog without the release's
-                       entry, committed; pulumi up again; wait until the
-                       previous version serves (its primary Deployment rolled out); announce the
-                       rollback and the reason; exit 1. If the rollback itself cannot finish
-                       (refused, a contract migration whose downgrade must run first, pulumi up
-                       fails, timeout), ship says what production runs and the exact commands
-                       to finish by hand; exit 1.
-  tag, announce        a warning: the release stands (exit 0).
+${failuresHelp()}
   Ctrl-C               before the first change: stops, nothing changed; during preview or
                        apply pulumi cancels and the step fails as above; while the canary or
                        the monitoring is watched: rolls back. A second Ctrl-C leaves at once.

@@ -47,6 +47,8 @@ export interface StepDef<Id extends string> {
 }
 
 export interface ReleaseStepDef extends StepDef<ReleaseStepId> {
+    /** The step in `releasectl ship --help`, line by line. */
+    readonly help: readonly string[];
     readonly onFailure: OnFailure;
     /** The first step that changes anything: the person confirms before it (unless --yes). */
     readonly firstChange?: true;
@@ -82,12 +84,30 @@ export function planWords(r: ShipRelease): PlanWords {
 
 const noTarget = (r: ShipRelease) => (r.notification === undefined ? "no notification target" : undefined);
 
+/** What each kind of failure does, in `releasectl ship --help`, line by line. */
+export const FAILURE_HELP: Record<OnFailure, readonly string[]> = {
+    stop: ["nothing changed; exit 1."],
+    revert: ["nothing was applied: the prepare commit is reverted by a new commit (the", "stack file and the changelog are back byte for byte) and pulumi up does", "not run; exit 1."],
+    "roll back": [
+        "rollback: releasectl rollback to the previous version (rollback: true,",
+        "Flagger skips the analysis) and the changelog without the release's",
+        "entry, committed; pulumi up again; wait until the",
+        "previous version serves (its primary Deployment rolled out); announce the",
+        "rollback and the reason; exit 1. If the rollback itself cannot finish",
+        "(refused, a contract migration whose downgrade must run first, pulumi up",
+        "fails, timeout), ship says what production runs and the exact commands",
+        "to finish by hand; exit 1.",
+    ],
+    warn: ["a warning: the release stands (exit 0)."],
+};
+
 /** The default words of a failure; a step's plan may say more. */
 const FAILURE_WORDS: Partial<Record<OnFailure, string>> = { "roll back": "roll back (below)", warn: "a warning: the release stands" };
 
 export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     {
         id: "precheck",
+        help: ["releasectl check for the new version (the edit applied in memory)"],
         title: "pre-check",
         planTitle: "pre-check",
         onFailure: "stop",
@@ -100,6 +120,15 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "prepare",
+        help: [
+            "write the version into Pulumi.<stack>.yaml and the release's changelog entry",
+            "(as releasectl prepare writes it: the file repository-changelog-entry reads,",
+            "default CHANGELOG.md) and commit those files alone (\"release <service>",
+            "<version>\", author from your git configuration); with",
+            "--from STACK the promotion of the release STACK runs (releasectl promote",
+            "<service> --from STACK --to S, with its refusals; a version argument is its",
+            "--version), committed as \"release <service> <version> (promoted from STACK)\"",
+        ],
         title: "prepare",
         planTitle: "prepare",
         onFailure: "stop",
@@ -113,6 +142,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "preview",
+        help: ["pulumi preview --stack S --policy-pack policies"],
         title: "preview",
         planTitle: "preview",
         onFailure: "revert",
@@ -124,6 +154,10 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "apply",
+        help: [
+            "pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is",
+            "awaited before the Deployment changes)",
+        ],
         title: "apply",
         planTitle: "apply",
         onFailure: "roll back",
@@ -141,6 +175,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "canary",
+        help: ["follow the Flagger Canary until Succeeded or Failed (as status --watch)"],
         title: "canary",
         planTitle: "canary",
         onFailure: "roll back",
@@ -160,6 +195,10 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "monitor",
+        help: [
+            "the alert rules' error-rate and latency expressions against Prometheus for the",
+            "--monitor window; a value above the alert threshold is a breach",
+        ],
         title: "monitor",
         planTitle: "monitor",
         onFailure: "roll back",
@@ -180,6 +219,10 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "tag",
+        help: [
+            "annotated tag <tag prefix><version> on the release commit (never pushed), its",
+            "message the release notes of the service's own commits (as releasectl tag)",
+        ],
         title: "tag",
         planTitle: "tag",
         onFailure: "warn",
@@ -190,6 +233,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "announce",
+        help: ["post the release and its notes to the service's notification target"],
         title: "announce",
         planTitle: "announce",
         onFailure: "warn",

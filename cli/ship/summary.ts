@@ -1,4 +1,4 @@
-import { ShipOutcome } from "./orchestrate";
+import { ShipOutcome } from "./run";
 import { formatElapsed } from "./progress";
 
 /** The last words of a run: what happened, what production runs, what to do next. */

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { signalsFor } from "../../cli/ship/prometheus";
+import { RELEASE_STEPS } from "../../cli/ship/steps";
 import { loadStack } from "../../config/load";
 import { FakeKubeApi } from "../helpers/fake-kube-api";
 import { runCli } from "../cli/run-cli";
@@ -101,6 +102,16 @@ describe("releasectl ship --dry-run", function () {
         for (const option of ["--stack", "--dry-run", "--yes", "--json", "--watch-timeout", "--monitor", "--monitor-interval", "--interval", "--rollback-timeout", "--prometheus-url", "--context", "--policy-pack", "--policy-pack-config", "--tag-prefix"]) {
             expect(run.stdout).to.include(`  ${option}`);
         }
+    });
+
+    it("lists in --help the steps of the table the run walks, in order, and who fails how", async () => {
+        const run = await world.ship("--help");
+        const listed = run.stdout.split("\n").filter((l) => /^ {2}\d \S/.test(l));
+        expect(listed.map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "))).to.deep.equal(RELEASE_STEPS.map((s, i) => `${i + 1} ${s.title}`));
+        const failures = run.stdout.slice(run.stdout.indexOf("On failure:\n"));
+        expect(failures).to.include("\n  pre-check, prepare   nothing changed; exit 1.\n");
+        expect(failures).to.include("\n  apply, canary, monitor\n                       rollback: releasectl rollback to the previous version");
+        expect(failures).to.include("\n  tag, announce        a warning: the release stands (exit 0).\n");
     });
 
     it("prints the plan as one JSON object with --json", async () => {
