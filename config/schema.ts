@@ -187,8 +187,10 @@ const int = (min: number, max: number, def: number, description: string, more: P
 });
 const num = (min: number, max: number, def: number, description: string): IntegerField => ({ kind: "number", min, max, default: def, description });
 const bool = (def: boolean, description: string, more: Partial<BooleanField> = {}): BooleanField => ({ kind: "boolean", default: def, description, ...more });
-function obj<T extends Record<string, Field>>(keys: T, description: string, more: Partial<ObjectField> = {}): ObjectField<Extract<keyof T, string>> & { readonly keys: T } {
-    return { kind: "object", keys, description, ...more } as ObjectField<Extract<keyof T, string>> & { readonly keys: T };
+/** An object field whose keys keep their own types (`SERVICE.keys.canary.keys.interval` is a StringField). */
+export type ObjectSpec<T extends Record<string, Field>> = Omit<ObjectField<Extract<keyof T, string>>, "keys"> & { readonly keys: T };
+function obj<T extends Record<string, Field>>(keys: T, description: string, more: Partial<Omit<ObjectField, "keys" | "kind">> = {}): ObjectSpec<T> {
+    return { kind: "object", keys, description, ...more };
 }
 const flaggerDuration = (def: string | undefined, allowed: string, description: string, more: Partial<StringField> = {}): StringField =>
     str({ default: def, check: isFlaggerDuration, jsonPattern: FLAGGER_DURATION_JSON, allowed, description, label: "duration", ...more });

@@ -5,7 +5,8 @@ import * as path from "path";
 import { load } from "js-yaml";
 import { stackFileJsonSchema } from "../../config/json-schema";
 import { parseReleaseConfig, PROJECT_KEYS, STACK_FILE_KEYS } from "../../config/load";
-import { Field, keysOf, ObjectField, SERVICE, STACK } from "../../config/schema";
+import { Field, KeyOf, keysOf, NOTIFICATION, ObjectField, SERVICE, STACK } from "../../config/schema";
+import type * as T from "../../config/types";
 import { CONFIGURATION_DOC, configurationMarkdown, REGENERATE } from "../../config/schema-docs";
 import { allProvidersValues, migrationValues, valuesWithService, validValues } from "../helpers/fixtures";
 import { REPO } from "../helpers/project";
@@ -17,6 +18,32 @@ import { REPO } from "../helpers/project";
  */
 
 type Raw = Record<string, unknown>;
+
+/**
+ * Compile-time: the schema's keys are the typed configuration's fields (npx tsc fails when a
+ * key is added to one and not the other). Where the loader turns keys into other fields, the
+ * difference is spelled out.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type S = typeof SERVICE.keys;
+export const SCHEMA_MATCHES_TYPES: [
+    Same<KeyOf<typeof STACK>, Exclude<keyof T.ReleaseConfig, "project" | "stack" | "source">>,
+    Same<KeyOf<typeof NOTIFICATION>, Exclude<keyof T.NotificationConfig, "name">>,
+    Same<Exclude<KeyOf<typeof SERVICE>, "imageDigest">, Exclude<keyof T.ServiceConfig, "name" | "releaseTagPrefix">>,
+    Same<KeyOf<S["probes"]>, keyof T.ProbeConfig>,
+    Same<KeyOf<S["resources"]>, keyof T.ResourcesConfig>,
+    Same<KeyOf<S["resources"]["keys"]["requests"]>, keyof T.ResourceAmounts>,
+    Same<KeyOf<S["replicas"]>, keyof T.ReplicasConfig>,
+    Same<KeyOf<S["disruptionBudget"]>, keyof T.DisruptionBudgetConfig>,
+    Same<KeyOf<S["topologySpread"]>, keyof T.TopologySpreadConfig>,
+    Same<Exclude<KeyOf<S["canary"]>, "smokeTestTimeout" | "loadTestTimeout">, Exclude<keyof T.CanaryConfig, "intervalSeconds">>,
+    Same<KeyOf<S["migration"]>, keyof T.MigrationConfig>,
+    Same<KeyOf<S["alerts"]>, keyof T.AlertsConfig>,
+    Same<KeyOf<S["alerts"]["keys"]["metrics"]>, keyof T.MetricsConfig>,
+    Same<KeyOf<S["evidence"]>, keyof T.EvidenceConfig>,
+    Same<KeyOf<S["promotedFrom"]>, keyof T.PromotedFrom>,
+    Same<KeyOf<S["rerelease"]>, keyof NonNullable<T.ServiceConfig["rerelease"]>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 function validator(): ValidateFunction {
     // strictRequired off: `then: {required: [host]}` names a key declared beside it, not in it.
@@ -199,6 +226,13 @@ describe("stack key schema", () => {
             const file = path.join(REPO, CONFIGURATION_DOC);
             expect(fs.existsSync(file), `${CONFIGURATION_DOC} is missing: run ${REGENERATE}`).to.equal(true);
             expect(fs.readFileSync(file, "utf8") === configurationMarkdown(), `${CONFIGURATION_DOC} is out of date with config/schema.ts: run ${REGENERATE}`).to.equal(true);
+        });
+
+        it("shows the loader's own message for a typo", () => {
+            const example = /^releasectl render: (Pulumi\.production\.yaml: releasectl:services\.checkout\.canary\.maxWeigth: .*?)\.\.\.$/m.exec(configurationMarkdown());
+            expect(example, "the example line").to.not.equal(null);
+            const problem = loaderProblem(valuesWithService({ canary: { maxWeigth: 60 } }));
+            expect(problem?.replace("Pulumi.test.yaml: releasectl:services.web.", "Pulumi.production.yaml: releasectl:services.checkout.").startsWith(example![1])).to.equal(true);
         });
 
         it("has a row for every key of the schema", () => {
