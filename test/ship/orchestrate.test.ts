@@ -270,4 +270,16 @@ describe("ship's step machine", () => {
             contractRepo.remove();
         }
     });
+
+    it("does not try a rollback its decision refuses: the reason, and the commands to go back by hand", async () => {
+        const refused = "refusing to roll checkout back from 2.5.0 to 2.4.1: release 2.5.0 (pending) ran a contract migration without a downgradeCommand";
+        const irreversible: ShipRelease = { ...release, rollback: { ...release.rollback, refused } };
+        const deps = recordingDeps();
+        const outcome = await ship(irreversible, facts, { ...deps, pulumi: firstUpFails(deps) });
+        expect(outcome).to.deep.include({ result: "rollback failed", failedStep: "apply", reason: `pulumi up failed: error: update failed; rollback failed: the stack file could not be rolled back: ${refused}` });
+        expect(deps.log.some((l) => l.startsWith("rollback to"))).to.equal(false);
+        expect(outcome.manual).to.deep.equal(irreversible.rollback.recovery.rollback);
+        expect(outcome.stackFile).to.equal("Pulumi.production.yaml names 2.5.0 (release commit 0123456)");
+        expect(planText(shipPlan(irreversible, PASSED, []), "here")).to.include(`the rollback would be refused: ${refused}\n`);
+    });
 });
