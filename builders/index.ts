@@ -12,4 +12,4 @@ export * from "./notification";
 export * from "./migration";
 export * from "./promql";
 export * from "./alerts";
-export * from "./release";
+export * from "./service-objects";

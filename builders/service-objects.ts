@@ -7,10 +7,10 @@ import { buildDisruptionBudget } from "./disruption";
 import { buildIngress } from "./ingress";
 import { buildDatabaseSecret, buildMigrationJob } from "./migration";
 import { buildPrometheusRule } from "./alerts";
-import { releaseObject, ReleaseObject, ServiceRelease } from "./types";
+import { releaseObject, ReleaseObject, ServiceObjects } from "./types";
 
 /** Pulumi resource names of one service's objects. Long-lived ones never include the version. */
-export const resourceNames = {
+export const pulumiNames = {
     webhookSecret: (s: ServiceConfig) => `${s.name}-webhook-secret`,
     alertProvider: (s: ServiceConfig) => `${s.name}-alert-provider`,
     databaseSecret: (s: ServiceConfig) => `${s.name}-database-secret`,
@@ -29,13 +29,13 @@ export const resourceNames = {
  * notification target, the migration Job, the workload (which waits for the Job), its
  * autoscaler, disruption budget and ingress, the Canary, and the alert rules.
  */
-export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): ServiceRelease {
+export function buildServiceObjects(config: ReleaseConfig, s: ServiceConfig): ServiceObjects {
     const objects: ReleaseObject[] = [];
     const notification = config.notifications[s.notification];
     if (notification) {
         const secret = buildWebhookSecret(s, notification);
-        objects.push(releaseObject(resourceNames.webhookSecret(s), secret.manifest, { secrets: secret.secrets }));
-        objects.push(releaseObject(resourceNames.alertProvider(s), buildAlertProvider(s, notification), { dependsOn: [resourceNames.webhookSecret(s)] }));
+        objects.push(releaseObject(pulumiNames.webhookSecret(s), secret.manifest, { secrets: secret.secrets }));
+        objects.push(releaseObject(pulumiNames.alertProvider(s), buildAlertProvider(s, notification), { dependsOn: [pulumiNames.webhookSecret(s)] }));
     }
     const deploymentDependsOn: string[] = [];
     // A rollback re-applies known-good code on the schema as it is: running the older release's
@@ -43,37 +43,37 @@ export function buildServiceRelease(config: ReleaseConfig, s: ServiceConfig): Se
     // rollback runs its downgrades by hand first, as `releasectl rollback` prints).
     if (s.migration && !s.rollback) {
         const secret = buildDatabaseSecret(s);
-        objects.push(releaseObject(resourceNames.databaseSecret(s), secret.manifest, { secrets: secret.secrets }));
+        objects.push(releaseObject(pulumiNames.databaseSecret(s), secret.manifest, { secrets: secret.secrets }));
         objects.push(
-            releaseObject(resourceNames.migrationJob(s), buildMigrationJob(s), {
-                dependsOn: [resourceNames.databaseSecret(s)],
+            releaseObject(pulumiNames.migrationJob(s), buildMigrationJob(s), {
+                dependsOn: [pulumiNames.databaseSecret(s)],
                 deleteBeforeReplace: true,
             }),
         );
-        deploymentDependsOn.push(resourceNames.migrationJob(s));
+        deploymentDependsOn.push(pulumiNames.migrationJob(s));
     }
-    objects.push(releaseObject(resourceNames.deployment(s), buildDeployment(s, config.environment), { dependsOn: deploymentDependsOn }));
-    objects.push(releaseObject(resourceNames.autoscaler(s), buildAutoscaler(s), { dependsOn: [resourceNames.deployment(s)] }));
-    if (s.disruptionBudget.enabled) objects.push(releaseObject(resourceNames.disruptionBudget(s), buildDisruptionBudget(s)));
-    const canaryDependsOn = [resourceNames.deployment(s), resourceNames.autoscaler(s)];
+    objects.push(releaseObject(pulumiNames.deployment(s), buildDeployment(s, config.environment), { dependsOn: deploymentDependsOn }));
+    objects.push(releaseObject(pulumiNames.autoscaler(s), buildAutoscaler(s), { dependsOn: [pulumiNames.deployment(s)] }));
+    if (s.disruptionBudget.enabled) objects.push(releaseObject(pulumiNames.disruptionBudget(s), buildDisruptionBudget(s)));
+    const canaryDependsOn = [pulumiNames.deployment(s), pulumiNames.autoscaler(s)];
     if (s.canary.provider === "nginx") {
-        objects.push(releaseObject(resourceNames.ingress(s), buildIngress(s)));
-        canaryDependsOn.push(resourceNames.ingress(s));
+        objects.push(releaseObject(pulumiNames.ingress(s), buildIngress(s)));
+        canaryDependsOn.push(pulumiNames.ingress(s));
     }
     for (const template of buildMetricTemplates(config, s)) {
         const metric = template.metadata.name.slice(s.name.length + 1);
-        objects.push(releaseObject(resourceNames.metricTemplate(s, metric), template));
-        canaryDependsOn.push(resourceNames.metricTemplate(s, metric));
+        objects.push(releaseObject(pulumiNames.metricTemplate(s, metric), template));
+        canaryDependsOn.push(pulumiNames.metricTemplate(s, metric));
     }
-    if (notification) canaryDependsOn.push(resourceNames.alertProvider(s));
-    objects.push(releaseObject(resourceNames.canary(s), buildCanary(config, s), { dependsOn: canaryDependsOn }));
-    objects.push(releaseObject(resourceNames.alertRules(s), buildPrometheusRule(s)));
+    if (notification) canaryDependsOn.push(pulumiNames.alertProvider(s));
+    objects.push(releaseObject(pulumiNames.canary(s), buildCanary(config, s), { dependsOn: canaryDependsOn }));
+    objects.push(releaseObject(pulumiNames.alertRules(s), buildPrometheusRule(s)));
     return { service: s.name, version: s.version, objects };
 }
 
 /** Every service of the stack, sorted by name. */
-export function buildRelease(config: ReleaseConfig): ServiceRelease[] {
-    return config.services.map((s) => buildServiceRelease(config, s));
+export function buildRelease(config: ReleaseConfig): ServiceObjects[] {
+    return config.services.map((s) => buildServiceObjects(config, s));
 }
 
 /**

@@ -35,8 +35,8 @@ export interface ReleaseObject {
     readonly deleteBeforeReplace: boolean;
 }
 
-/** Everything one service's release declares, in apply order. */
-export interface ServiceRelease {
+/** The Kubernetes objects one service's release declares, in apply order (the ServiceRelease component declares them as its children). */
+export interface ServiceObjects {
     readonly service: string;
     readonly version: string;
     readonly objects: readonly ReleaseObject[];

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { imageReference } from "../builders/image";
-import { buildServiceRelease, objectNamesOf } from "../builders/release";
+import { buildServiceObjects, objectNamesOf } from "../builders/service-objects";
 import { ReleaseConfig, ServiceConfig } from "../config/types";
 import { declareObject } from "./kubernetesObject";
 
@@ -28,7 +28,7 @@ export class ServiceRelease extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("releasectl:index:ServiceRelease", name, {}, opts);
-        const release = buildServiceRelease(args.config, args.service);
+        const release = buildServiceObjects(args.config, args.service);
         const resources: Record<string, pulumi.CustomResource> = {};
         for (const object of release.objects) {
             const dependsOn = object.dependsOn.map((dep) => {

@@ -8,7 +8,7 @@ import {
     StackValidationPolicy,
     UnknownValueError,
 } from "@pulumi/policy";
-import { configSchemaFor, readSettings } from "./config";
+import { configSchemaFor, readSettings } from "./settings";
 import { groupKind, stackOfUrn } from "./lib/manifest";
 import { ResourceRule, Rule, RuleContext, RuleResource, RuleResult, StackRule } from "./lib/rule";
 import { RULES } from "./rules";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { describeValue, UserError } from "../../config/errors";
-import { readSettings, Settings, SettingKey } from "../../policies/config";
+import { readSettings, Settings, SettingKey } from "../../policies/settings";
 import { ENFORCEMENT_LEVELS, EnforcementLevel } from "../../policies/lib/rule";
 import { existingFile } from "../paths";
 

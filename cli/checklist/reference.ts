@@ -1,5 +1,5 @@
 import { CHECKLIST, PHASES } from "../../policies/checklist";
-import { SETTINGS_SCHEMA } from "../../policies/config";
+import { SETTINGS_SCHEMA } from "../../policies/settings";
 import { RULES } from "../../policies/rules";
 import { REPOSITORY_CHECKS } from "./repository-checks";
 

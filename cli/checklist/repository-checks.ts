@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseStackFileText } from "../../config/load";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
-import type { Settings, SettingKey } from "../../policies/config";
+import type { Settings, SettingKey } from "../../policies/settings";
 import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../../policies/lib/rule";
 import { ENV_STRING_LIMIT, stackConfigEnvBytes } from "../stack/pulumi-config-size";
 import type { RepositoryState } from "./repository-state";

@@ -1,4 +1,4 @@
-import { ServiceRelease } from "../../builders/types";
+import { ServiceObjects } from "../../builders/types";
 import { ReleaseConfig } from "../../config/types";
 import { describe } from "../../policies/lib/manifest";
 import { RuleResource } from "../../policies/lib/rule";
@@ -18,7 +18,7 @@ export interface CheckedResource extends RuleResource {
  * (`urn:pulumi:<stack>::<project>::releasectl:index:ServiceRelease$<type>::<name>`), and
  * `dependsOn` turned into dependency URNs, so stack rules run unchanged offline.
  */
-export function releaseResources(config: ReleaseConfig, releases: readonly ServiceRelease[]): CheckedResource[] {
+export function releaseResources(config: ReleaseConfig, releases: readonly ServiceObjects[]): CheckedResource[] {
     const prefix = `urn:pulumi:${config.stack}::${config.project}::`;
     const resources: CheckedResource[] = [];
     for (const release of releases) {

@@ -2,15 +2,15 @@
 // service's) as multi-document YAML or as one file per object under a folder. Layer:
 // cli/operations/, the domain operations the commands and ship/ call; imports only lower
 // layers (builders/, config/, cli/ root utilities), never cli/commands/ or cli/ship/.
-import { buildRelease } from "../../builders/release";
-import { ServiceRelease } from "../../builders/types";
+import { buildRelease } from "../../builders/service-objects";
+import { ServiceObjects } from "../../builders/types";
 import { ReleaseConfig } from "../../config/types";
 import { findService } from "../project";
 import { RenderDirResult, writeRenderDir } from "../render-dir";
 import { manifestToYaml } from "../yaml-output";
 
 /** The releases the stack declares, optionally narrowed to one service. */
-export function renderReleases(config: ReleaseConfig, service?: string): ServiceRelease[] {
+export function renderReleases(config: ReleaseConfig, service?: string): ServiceObjects[] {
     const releases = buildRelease(config);
     if (service === undefined) return releases;
     findService(config, service);
@@ -18,7 +18,7 @@ export function renderReleases(config: ReleaseConfig, service?: string): Service
 }
 
 /** Multi-document YAML of every object, in apply order, each headed by its Pulumi resource. */
-export function releasesToYaml(releases: readonly ServiceRelease[]): string {
+export function releasesToYaml(releases: readonly ServiceObjects[]): string {
     const docs: string[] = [];
     for (const release of releases) {
         for (const object of release.objects) {
@@ -29,7 +29,7 @@ export function releasesToYaml(releases: readonly ServiceRelease[]): string {
 }
 
 /** One file per object under `out` (`<service>/NN-<kind>-<name>.yaml`), in apply order; see writeRenderDir. */
-export function writeReleases(releases: readonly ServiceRelease[], out: string, cwd: string): RenderDirResult {
+export function writeReleases(releases: readonly ServiceObjects[], out: string, cwd: string): RenderDirResult {
     const files = releases.flatMap((release) =>
         release.objects.map((object, i) => ({
             rel: `${release.service}/${String(i + 1).padStart(2, "0")}-${object.manifest.kind.toLowerCase()}-${object.manifest.metadata.name}.yaml`,

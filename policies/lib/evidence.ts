@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { annotation } from "./manifest";
-import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "./release";
+import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "./release-record";
 import { checked, notApplicable, ResourceRule, Severity } from "./rule";
 
 /**

@@ -1,4 +1,4 @@
-import type { FreezeWindow } from "../config";
+import type { FreezeWindow } from "../settings";
 
 /**
  * Change-freeze windows: fixed dates (`start`/`end`) or a recurring `cron` start with a

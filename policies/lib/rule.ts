@@ -1,4 +1,4 @@
-import type { Settings, SettingKey } from "../config";
+import type { Settings, SettingKey } from "../settings";
 
 /**
  * The rule model shared by both runners. A rule is a plain function over resources as CrossGuard

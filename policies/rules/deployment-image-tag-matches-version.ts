@@ -2,7 +2,7 @@ import { ANNOTATIONS } from "../../builders/names";
 import { imageTagForVersion } from "../../config/versions";
 import { parseImage } from "../lib/image";
 import { asString, containersOf, metadataName, podSpecOf } from "../lib/manifest";
-import { NOT_A_RELEASE, releaseRecord } from "../lib/release";
+import { NOT_A_RELEASE, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 export const deploymentImageTagMatchesVersion: ResourceRule = {

@@ -1,5 +1,5 @@
 import { isPrerelease } from "../../config/versions";
-import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "../lib/release";
+import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 export const deploymentNoPrereleaseInProduction: ResourceRule = {

@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { annotation } from "../lib/manifest";
-import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "../lib/release";
+import { NOT_A_RELEASE, notProduction, productionReason, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 /**

@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { asNumber, get } from "../lib/manifest";
-import { releaseRecord } from "../lib/release";
+import { releaseRecord } from "../lib/release-record";
 import { checked, ResourceRule } from "../lib/rule";
 
 export const deploymentRollbackPlanRecorded: ResourceRule = {

@@ -1,5 +1,5 @@
 import { asString, get, metadataName } from "../lib/manifest";
-import { releaseRecord } from "../lib/release";
+import { releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, StackRule, Violation } from "../lib/rule";
 import { describeResource, key, namespaceOf, ofKind } from "../lib/stack";
 

@@ -1,7 +1,7 @@
 import compare from "semver/functions/compare";
 import { ANNOTATIONS } from "../../builders/names";
 import { isSemVer } from "../../config/versions";
-import { NOT_A_RELEASE, releaseRecord } from "../lib/release";
+import { NOT_A_RELEASE, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 export const deploymentVersionMovesForward: ResourceRule = {

@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { isSemVer } from "../../config/versions";
-import { NOT_A_RELEASE, releaseRecord } from "../lib/release";
+import { NOT_A_RELEASE, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 export const deploymentVersionSemver: ResourceRule = {

@@ -1,6 +1,6 @@
 import { ANNOTATIONS } from "../../builders/names";
 import { annotation, metadataName } from "../lib/manifest";
-import { releaseRecord } from "../lib/release";
+import { releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, RuleResource, StackRule, Violation } from "../lib/rule";
 import { dependencyGraph, describeResource, key, namespaceOf, ofKind, serviceOf } from "../lib/stack";
 

@@ -1,7 +1,7 @@
 import { MIGRATION_ALERT, REQUIRED_ALERTS } from "../../builders/alerts";
 import { labelValueForVersion } from "../../config/versions";
 import { asArray, asString, get } from "../lib/manifest";
-import { releaseRecord } from "../lib/release";
+import { releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, StackRule, Violation } from "../lib/rule";
 import { describeResource, key, namespaceOf, ofKind, serviceOf } from "../lib/stack";
 

@@ -1,6 +1,6 @@
 import { formatInZone, spanCovering } from "../lib/freeze";
 import { SERVING_KINDS } from "../lib/manifest";
-import { productionReason, releaseRecord } from "../lib/release";
+import { productionReason, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
 
 export const workloadOutsideFreezeWindow: ResourceRule = {

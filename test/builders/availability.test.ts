@@ -3,7 +3,7 @@ import { buildPrometheusRule } from "../../builders/alerts";
 import { buildDeployment } from "../../builders/deployment";
 import { buildDisruptionBudget } from "../../builders/disruption";
 import { buildMigrationJob } from "../../builders/migration";
-import { buildServiceRelease } from "../../builders/release";
+import { buildServiceObjects } from "../../builders/service-objects";
 import { loadStack } from "../../config/load";
 import { ServiceConfig } from "../../config/types";
 import { Doc } from "../helpers/manifests";
@@ -60,7 +60,7 @@ function selects(selector: Doc, labels: Record<string, string>): boolean {
     return byLabels && byExpressions;
 }
 
-const kindsOf = (s: ServiceConfig, config = releaseConfig()) => buildServiceRelease(config, s).objects.map((o) => o.manifest.kind);
+const kindsOf = (s: ServiceConfig, config = releaseConfig()) => buildServiceObjects(config, s).objects.map((o) => o.manifest.kind);
 
 describe("availability: disruption budget and topology spread", () => {
     describe("PodDisruptionBudget", () => {
@@ -93,7 +93,7 @@ describe("availability: disruption budget and topology spread", () => {
 
         it("is one per service of the example stack, each for its own primary", () => {
             const config = loadStack(REPO, "production");
-            const budgets = config.services.flatMap((s) => buildServiceRelease(config, s).objects.filter((o) => o.manifest.kind === "PodDisruptionBudget"));
+            const budgets = config.services.flatMap((s) => buildServiceObjects(config, s).objects.filter((o) => o.manifest.kind === "PodDisruptionBudget"));
             expect(budgets.map((b) => [b.manifest.metadata.name, (b.manifest as Doc).spec.selector.matchLabels])).to.deep.equal([
                 ["checkout-primary", { "app.kubernetes.io/name": "checkout-primary" }],
                 ["storefront-primary", { "app.kubernetes.io/name": "storefront-primary" }],

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildServiceRelease } from "../../builders/release";
+import { buildServiceObjects } from "../../builders/service-objects";
 import { loadStack } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import { releaseConfig } from "../helpers/fixtures";
@@ -87,7 +87,7 @@ function route(ingress: Doc, host: string, path: string): Doc | undefined {
 
 function release(config: ReleaseConfig, service = config.services[0].name) {
     const s = config.services.find((x) => x.name === service)!;
-    const objects = buildServiceRelease(config, s).objects.map((o) => o.manifest as Doc);
+    const objects = buildServiceObjects(config, s).objects.map((o) => o.manifest as Doc);
     const canary = objects.find((o) => o.kind === "Canary");
     const webhook = (type: string) => canary.spec.analysis.webhooks.find((w: Doc) => w.type === type);
     return { s, canary, ingress: objects.find((o) => o.kind === "Ingress"), loadTest: webhook("rollout"), smokeTest: webhook("pre-rollout") };

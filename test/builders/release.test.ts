@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildRelease, buildServiceRelease, objectNamesOf, resourceNames } from "../../builders/release";
+import { buildRelease, buildServiceObjects, objectNamesOf, pulumiNames } from "../../builders/service-objects";
 import { ReleaseObject, typeToken } from "../../builders/types";
 import { kinds, serviceObjects } from "../helpers/manifests";
 import { allProvidersValues, migrationValues, Overrides, parse, releaseConfig } from "../helpers/fixtures";
@@ -12,7 +12,7 @@ function byKind(objects: readonly ReleaseObject[], kind: string): ReleaseObject 
     return found;
 }
 
-describe("buildServiceRelease", () => {
+describe("buildServiceObjects", () => {
     it("declares, in apply order, secrets and notifications, the Job, the workload, the Canary and the alert rules", () => {
         expect(kinds(serviceObjects(withMigration()))).to.deep.equal([
             "Secret",
@@ -91,7 +91,7 @@ describe("buildServiceRelease", () => {
 
     it("names resources with the builders' resource names", () => {
         const config = releaseConfig();
-        expect(byKind(serviceObjects(config), "Deployment").name).to.equal(resourceNames.deployment(config.services[0]));
+        expect(byKind(serviceObjects(config), "Deployment").name).to.equal(pulumiNames.deployment(config.services[0]));
     });
 
     it("derives Pulumi type tokens from apiVersion and kind", () => {
@@ -108,7 +108,7 @@ describe("buildServiceRelease", () => {
     });
 
     it("carries secrets only on Secret objects", () => {
-        for (const object of buildServiceRelease(withMigration(), withMigration().services[0]).objects) {
+        for (const object of buildServiceObjects(withMigration(), withMigration().services[0]).objects) {
             if (object.manifest.kind !== "Secret") expect(object.secrets, object.name).to.deep.equal([]);
             else expect(object.secrets, object.name).to.have.length(1);
         }
@@ -120,7 +120,7 @@ describe("objectNamesOf (the stack output services.<name>.objects)", () => {
         const config = parse(allProvidersValues());
         const blueGreen = config.services.find((s) => s.canary.provider === "kubernetes");
         expect(blueGreen, "the fixture has a blue/green service").to.not.equal(undefined);
-        const manifests = buildServiceRelease(config, blueGreen!).objects.map((o) => o.manifest);
+        const manifests = buildServiceObjects(config, blueGreen!).objects.map((o) => o.manifest);
         const names = objectNamesOf(manifests);
         // Every object is there once: nothing is overwritten by another of its kind.
         expect(Object.values(names).sort()).to.deep.equal(manifests.map((m) => m.metadata.name).sort());

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CHECKLIST } from "../../policies/checklist";
 import { RULES } from "../../policies/rules";
-import { SETTINGS_SCHEMA } from "../../policies/config";
+import { SETTINGS_SCHEMA } from "../../policies/settings";
 import { REPOSITORY_CHECKS } from "../../cli/checklist/repository-checks";
 import { withGeneratedSections } from "../../cli/checklist/reference";
 

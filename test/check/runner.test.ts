@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { buildRelease } from "../../builders/release";
-import { ServiceRelease } from "../../builders/types";
+import { buildRelease } from "../../builders/service-objects";
+import { ServiceObjects } from "../../builders/types";
 import { loadStack } from "../../config/load";
 import { DECLARATIONS, runChecklist } from "../../cli/checklist/run";
 import { parseChecklistConfig } from "../../cli/checklist/config";
@@ -14,12 +14,12 @@ const config = loadStack(EXAMPLE_DIR, "production");
 const now = new Date("2026-06-10T10:00:00Z");
 const header = { stack: "production", environment: "production", services: [], now };
 
-function run(releases: ServiceRelease[]) {
+function run(releases: ServiceObjects[]) {
     return runChecklist({ stack: "production", resources: releaseResources(config, releases), config: parseChecklistConfig({}, undefined, DECLARATIONS), now });
 }
 
 /** The example's releases with one object's manifest changed. */
-function withDeployment(service: string, change: (m: Record<string, any>) => void): ServiceRelease[] {
+function withDeployment(service: string, change: (m: Record<string, any>) => void): ServiceObjects[] {
     return buildRelease(config).map((r) =>
         r.service !== service
             ? r

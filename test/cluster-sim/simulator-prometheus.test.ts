@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { errorRatePercentExpr, latencyP99MsExpr } from "../../builders/promql";
-import { buildServiceRelease } from "../../builders/release";
+import { buildServiceObjects } from "../../builders/service-objects";
 import { Manifest } from "../../builders/types";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { prometheusConfig } from "../../e2e/cluster/simulator/simulator";
@@ -28,7 +28,7 @@ import { blueGreenConfig, migrationPod, podList, ScrapingPrometheus, servicePod,
 
 /** The Canary's template metrics, rendered as Flagger v1.36.1 renders them (see test/promtool/metric-templates.test.ts). */
 function templateQueries(config: ReleaseConfig, s: ServiceConfig): Record<string, { query: string; max: number }> {
-    const objects: Manifest[] = buildServiceRelease(config, s).objects.map((o) => o.manifest);
+    const objects: Manifest[] = buildServiceObjects(config, s).objects.map((o) => o.manifest);
     const canary = objects.find((o) => o.kind === "Canary") as Doc;
     const result: Record<string, { query: string; max: number }> = {};
     for (const metric of canary.spec.analysis.metrics as Doc[]) {

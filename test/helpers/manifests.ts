@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildRelease, buildServiceRelease } from "../../builders/release";
+import { buildRelease, buildServiceObjects } from "../../builders/service-objects";
 import { Manifest, ReleaseObject } from "../../builders/types";
 import { ReleaseConfig } from "../../config/types";
 
@@ -20,7 +20,7 @@ export function allObjects(config: ReleaseConfig): ReleaseObject[] {
 
 /** The objects of the first service of the stack. */
 export function serviceObjects(config: ReleaseConfig): readonly ReleaseObject[] {
-    return buildServiceRelease(config, config.services[0]).objects;
+    return buildServiceObjects(config, config.services[0]).objects;
 }
 
 /** The single object of `kind` among the first service's objects. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError } from "../../config/errors";
-import { configSchemaFor, defaultSettings, readSettings, schemaProblem, SETTINGS_SCHEMA } from "../../policies/config";
+import { configSchemaFor, defaultSettings, readSettings, schemaProblem, SETTINGS_SCHEMA } from "../../policies/settings";
 import { parseImage } from "../../policies/lib/image";
 import { RULES } from "../../policies/rules";
 

@@ -1,6 +1,6 @@
 import * as path from "path";
-import { buildRelease } from "../../builders/release";
-import { ServiceRelease } from "../../builders/types";
+import { buildRelease } from "../../builders/service-objects";
+import { ServiceObjects } from "../../builders/types";
 import { loadStack } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import { TestResource, urnFor } from "./runtime";
@@ -19,7 +19,7 @@ export function exampleConfig(): ReleaseConfig {
 }
 
 /** The example's release objects as the engine would see them (URNs, dependencies). */
-export function stackResources(config: ReleaseConfig = exampleConfig(), releases: ServiceRelease[] = buildRelease(config)): TestResource[] {
+export function stackResources(config: ReleaseConfig = exampleConfig(), releases: ServiceObjects[] = buildRelease(config)): TestResource[] {
     const resources: TestResource[] = [];
     for (const release of releases) {
         const typeOf = new Map(release.objects.map((o) => [o.name, o.type]));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FreezeWindow } from "../../policies/config";
+import { FreezeWindow } from "../../policies/settings";
 import { formatInZone, parseInstant, parseWindowDuration, spanCovering } from "../../policies/lib/freeze";
 import { changed, exampleObject } from "./fixtures";
 import { runResource } from "./runtime";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPOSITORY_CHECKS } from "../../cli/checklist/repository-checks";
 import { CHECKLIST } from "../../policies/checklist";
-import { SETTINGS_SCHEMA } from "../../policies/config";
+import { SETTINGS_SCHEMA } from "../../policies/settings";
 import { createPolicies, policies } from "../../policies/policies";
 import { RULES } from "../../policies/rules";
 import { changed, exampleObject, PROJECT_DIR, stackResources } from "./fixtures";
@@ -93,7 +93,7 @@ describe("the releasectl-checklist pack", () => {
 
     it("keeps the rules free of @pulumi/policy and @pulumi/pulumi, so the command line can load them", () => {
         const dirs = ["rules", "lib"].map((d) => path.join(PROJECT_DIR, "policies", d));
-        const files = [...dirs.flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f))), path.join(PROJECT_DIR, "policies", "config.ts"), path.join(PROJECT_DIR, "policies", "checklist.ts")];
+        const files = [...dirs.flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f))), path.join(PROJECT_DIR, "policies", "settings.ts"), path.join(PROJECT_DIR, "policies", "checklist.ts")];
         for (const file of files) expect(fs.readFileSync(file, "utf8"), file).not.to.match(/from "@pulumi\//);
     });
 });

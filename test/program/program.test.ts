@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { buildRelease } from "../../builders/release";
+import { buildRelease } from "../../builders/service-objects";
 import { loadStack } from "../../config/load";
 import { SECRET_PLACEHOLDER } from "../../config/types";
 import { engineConfig, Registration, resolve, runProgram } from "../helpers/pulumi-mocks";

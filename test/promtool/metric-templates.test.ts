@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { buildServiceRelease } from "../../builders/release";
+import { buildServiceObjects } from "../../builders/service-objects";
 import { Manifest } from "../../builders/types";
 import { ReleaseConfig } from "../../config/types";
 import { Doc } from "../helpers/manifests";
@@ -63,7 +63,7 @@ function renderQuery(query: string, model: Record<string, string>): string {
 }
 
 function metric(config: ReleaseConfig, name: string) {
-    const objects = buildServiceRelease(config, config.services[0]).objects.map((o) => o.manifest);
+    const objects = buildServiceObjects(config, config.services[0]).objects.map((o) => o.manifest);
     const found = analysis(objects).find((m) => m.name === name);
     if (!found) throw new Error(`the Canary has no metric ${name}; it has ${analysis(objects).map((m) => m.name).join(", ")}`);
     return found;
@@ -174,7 +174,7 @@ describe("Canary metric templates under promtool, as Flagger runs them", () => {
         const SLOW = { "0.1": 0, "0.25": 0, "0.5": 0, "1": 100, "+Inf": 100 };
 
         it("does not use Flagger's builtin request-duration (a mean of upstream connect latency, a metric newer ingress-nginx releases removed)", () => {
-            const names = analysis(buildServiceRelease(nginx(), nginx().services[0]).objects.map((o) => o.manifest));
+            const names = analysis(buildServiceObjects(nginx(), nginx().services[0]).objects.map((o) => o.manifest));
             expect(names.filter((m) => m.builtin).map((m) => m.name)).to.deep.equal(["request-success-rate"]);
         });
 
