@@ -67,14 +67,7 @@ export class Fields<S extends ObjectField = ObjectField, K extends string = KeyO
         const spec = this.stringField(key);
         let value = "value" in opts ? opts.value : this.raw[key];
         if (spec.acceptsNumber && typeof value === "number") value = String(value);
-        const allowed = spec.enum;
-        const check =
-            allowed && spec.check
-                ? (s: string) => allowed.includes(s) && spec.check!(s)
-                : allowed
-                  ? (s: string) => allowed.includes(s)
-                  : spec.check;
-        const rule = { pattern: spec.pattern, check, allowed: opts.allowed ?? spec.allowed };
+        const rule = opts.allowed === undefined ? ruleOf(spec) : { ...ruleOf(spec), allowed: opts.allowed };
         return spec.required ? this.r.requiredString(value, this.path(key), rule) : this.r.string(value, this.path(key), rule);
     }
 
@@ -109,4 +102,24 @@ export class Fields<S extends ObjectField = ObjectField, K extends string = KeyO
         if (spec.kind !== "string") throw new Error(`schema: ${this.path(key)} is not a string`);
         return spec;
     }
+}
+
+type Rule = { pattern?: RegExp; check?: (s: string) => boolean; allowed?: string };
+const RULES = new WeakMap<StringField, Rule>();
+
+/** What Reader.string checks for a string field: its pattern, allowed values and check. */
+function ruleOf(spec: StringField): Rule {
+    let rule = RULES.get(spec);
+    if (rule === undefined) {
+        const allowed = spec.enum;
+        const check =
+            allowed && spec.check
+                ? (s: string) => allowed.includes(s) && spec.check!(s)
+                : allowed
+                  ? (s: string) => allowed.includes(s)
+                  : spec.check;
+        rule = { pattern: spec.pattern, check, allowed: spec.allowed };
+        RULES.set(spec, rule);
+    }
+    return rule;
 }

@@ -3,6 +3,9 @@ import { isCpuQuantity, isMemoryQuantity } from "./quantity";
 import { CANARY_PROVIDERS, MIGRATION_PHASES, NOTIFICATION_TYPES, WHEN_UNSATISFIABLE } from "./types";
 import { isSemVer } from "./versions";
 
+/** keysOf's answers (declared first: the declarations below call it). */
+const KEYS = new WeakMap<ObjectField, readonly string[]>();
+
 /**
  * The stack keys, declared once: type, default, pattern or allowed values, range, description
  * and secret-ness of every `releasectl:*` key and of each service's keys. The loader
@@ -680,9 +683,12 @@ export const STACK = obj(
 export type KeyOf<S extends ObjectField> = Extract<keyof S["keys"], string>;
 
 /** The allowed keys of an object field, in its declared order. */
-export function keysOf(field: ObjectField): string[] {
-    return Object.keys(field.keys);
+export function keysOf(field: ObjectField): readonly string[] {
+    let keys = KEYS.get(field);
+    if (keys === undefined) KEYS.set(field, (keys = Object.freeze(Object.keys(field.keys))));
+    return keys;
 }
+
 
 /** A path of keys below the namespace; `*` is any key of a map (not a list index). */
 export type KeyPattern = readonly string[];
