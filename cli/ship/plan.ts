@@ -50,13 +50,13 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
     const steps: PlanStep[] = RELEASE_STEPS.map((def) => {
         const plan = def.plan(r, words, def.skipped?.(r));
         const onFailure = failureWords(def, plan);
-        return { id: def.id, title: def.planTitle, what: plan.what, commands: plan.commands, ...(onFailure === undefined ? {} : { onFailure }) };
+        return { id: def.id, title: def.planTitle ?? def.title, what: plan.what, commands: plan.commands, ...(onFailure === undefined ? {} : { onFailure }) };
     });
     const rollback: PlanStep[] = ROLLBACK_STEPS.map((def) => {
         const plan = def.plan(r, words, def.skipped?.(r));
         return {
             id: def.id,
-            title: def.planTitle,
+            title: def.planTitle ?? def.title,
             what: plan.what,
             commands: plan.commands,
             ...(typeof plan.onFailure === "string" ? { onFailure: plan.onFailure } : {}),
@@ -75,7 +75,7 @@ export function shipPlan(r: ShipRelease, report: ChecklistReport, warnings: read
         precheck: { passed: report.passed, counts: countsLine(report), failed: failedChecks(report) },
         steps,
         rollback,
-        rollbackFrom: `${first + 1} (${RELEASE_STEPS[first].planTitle})`,
+        rollbackFrom: `${first + 1} (${RELEASE_STEPS[first].planTitle ?? RELEASE_STEPS[first].title})`,
         queries: r.signals.map((s) => ({ signal: s.name, expr: s.expr, threshold: s.threshold, unit: s.unit })),
         changelog: log.kind === "entry" ? { file: log.path, what: words.changelog.join("\n") } : { what: log.why },
         tagMessage: r.tagMessage,

@@ -38,8 +38,8 @@ export interface StepDef<Id extends string> {
     readonly id: Id;
     /** As the run shows it. */
     readonly title: string;
-    /** As the plan shows it, under its section's heading. */
-    readonly planTitle: string;
+    /** As the plan shows it, under its section's heading (default: the title). */
+    readonly planTitle?: string;
     /** Why this release skips the step; undefined: it runs. */
     readonly skipped?: (r: ShipRelease) => string | undefined;
     /** The step in dry-run words (`skipped`: why this release skips it). */
@@ -107,9 +107,8 @@ const FAILURE_WORDS: Partial<Record<OnFailure, string>> = { "roll back": "roll b
 export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     {
         id: "precheck",
-        help: ["releasectl check for the new version (the edit applied in memory)"],
         title: "pre-check",
-        planTitle: "pre-check",
+        help: ["releasectl check for the new version (the edit applied in memory)"],
         onFailure: "stop",
         stopped: (r) => `nothing changed; see the failed checks above (releasectl check --stack ${r.stack} --service ${r.service.name} shows the whole checklist)`,
         plan: (r) => ({
@@ -120,6 +119,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "prepare",
+        title: "prepare",
         help: [
             "write the version into Pulumi.<stack>.yaml and the release's changelog entry",
             "(as releasectl prepare writes it: the file repository-changelog-entry reads,",
@@ -129,8 +129,6 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
             "<service> --from STACK --to S, with its refusals; a version argument is its",
             "--version), committed as \"release <service> <version> (promoted from STACK)\"",
         ],
-        title: "prepare",
-        planTitle: "prepare",
         onFailure: "stop",
         firstChange: true,
         stopped: () => "nothing was applied",
@@ -142,9 +140,8 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "preview",
-        help: ["pulumi preview --stack S --policy-pack policies"],
         title: "preview",
-        planTitle: "preview",
+        help: ["pulumi preview --stack S --policy-pack policies"],
         onFailure: "revert",
         plan: (r, w) => ({
             what: [`the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/`],
@@ -154,12 +151,11 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "apply",
+        title: "apply",
         help: [
             "pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is",
             "awaited before the Deployment changes)",
         ],
-        title: "apply",
-        planTitle: "apply",
         onFailure: "roll back",
         plan: (r, w) => {
             const m = r.rollback.migration;
@@ -175,9 +171,8 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "canary",
-        help: ["follow the Flagger Canary until Succeeded or Failed (as status --watch)"],
         title: "canary",
-        planTitle: "canary",
+        help: ["follow the Flagger Canary until Succeeded or Failed (as status --watch)"],
         onFailure: "roll back",
         plan: (r) => {
             const t = r.timing;
@@ -195,12 +190,11 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "monitor",
+        title: "monitor",
         help: [
             "the alert rules' error-rate and latency expressions against Prometheus for the",
             "--monitor window; a value above the alert threshold is a breach",
         ],
-        title: "monitor",
-        planTitle: "monitor",
         onFailure: "roll back",
         skipped: (r) => (r.prometheus === undefined ? "--monitor 0" : undefined),
         plan: (r, _w, skipped) => {
@@ -219,12 +213,11 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "tag",
+        title: "tag",
         help: [
             "annotated tag <tag prefix><version> on the release commit (never pushed), its",
             "message the release notes of the service's own commits (as releasectl tag)",
         ],
-        title: "tag",
-        planTitle: "tag",
         onFailure: "warn",
         plan: (r) => ({
             what: [`the annotated tag ${r.tagName} on the prepare commit (not pushed), with the message:`, ...r.tagMessage.trimEnd().split("\n").map((l) => `  ${l}`.trimEnd())],
@@ -233,9 +226,8 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     },
     {
         id: "announce",
-        help: ["post the release and its notes to the service's notification target"],
         title: "announce",
-        planTitle: "announce",
+        help: ["post the release and its notes to the service's notification target"],
         onFailure: "warn",
         skipped: noTarget,
         plan: (r, w, skipped) => {
