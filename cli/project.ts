@@ -61,6 +61,21 @@ function pickStack(dir: string, stackOption: string | undefined, env: NodeJS.Pro
 }
 
 /**
+ * The stacks of environment `name` (`releasectl:environment`, a fleet split into a stack per
+ * group: docs/scale.md) when no `Pulumi.<name>.yaml` exists, for the commands that act on every
+ * stack of an environment (`check --stack production`); undefined when `name` is a stack file
+ * or no stack deploys to it.
+ */
+export function environmentStacks(dir: string, name: string): string[] | undefined {
+    if (fs.existsSync(stackFilePath(dir, name))) return undefined;
+    const index = stackIndex(dir);
+    const stacks = index.entries.filter((e) => e.environment === name).map((e) => e.stack);
+    if (stacks.length === 0) return undefined;
+    if (index.unreadable !== undefined) throw index.unreadable;
+    return stacks;
+}
+
+/**
  * `--stack X` where no Pulumi.X.yaml exists: the stack of environment X that holds the service,
  * undefined when no stack deploys to X (the caller then reports the missing stack file).
  */

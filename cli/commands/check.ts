@@ -10,7 +10,7 @@ import { Repository } from "../checklist/repository-checks";
 import { releaseResources } from "../checklist/resources";
 import { Command, CommandContext } from "../context";
 import { readRepository } from "../checklist/repository-state";
-import { loadProjectStack } from "../project";
+import { environmentStacks, loadProjectStack, projectDir } from "../project";
 import { renderReleases } from "../operations/render";
 
 const USAGE = "releasectl check [--stack NAME] [--service NAME] [--json] [--config FILE] [--no-repo]";
@@ -48,8 +48,10 @@ passed, failed (a mandatory rule), advisory (an advisory rule), or not applicabl
 rule's name; items only the running release can show say which runtime mechanism covers them.
 
 Options:
-  --stack NAME     stack to check (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
-  --service NAME   only this service's release
+  --stack NAME     stack to check (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml);
+                   an environment split into several stacks (releasectl:environment, no
+                   Pulumi.<NAME>.yaml): every stack of it, exit 1 if any is not ready
+  --service NAME   only this service's release (found in whichever stack holds it)
   --config FILE    the pack config (JSON, the file given to pulumi --policy-pack-config):
                    enforcement levels and settings such as successRateMin, freezeWindows,
                    allowedRegistries, allowedBranches
@@ -68,7 +70,8 @@ Exit codes: 0 no mandatory rule failed (advisories may remain), 1 a mandatory ru
 Examples:
   releasectl check --stack production
   releasectl check --stack production --service checkout --config policies/config.example.json
-  releasectl check --stack production --json > checklist.json`,
+  releasectl check --stack production --json > checklist.json
+  releasectl check --service checkout          # the stack that holds checkout`,
     async run(ctx: CommandContext): Promise<number> {
         const { values } = parseCommandArgs(
             "check",
@@ -82,40 +85,71 @@ Examples:
         }
         const time = clock(ctx.env);
         const packConfig = loadChecklistConfig(values.config, ctx.cwd, DECLARATIONS);
-        let loaded;
-        try {
-            loaded = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
-        } catch (e) {
-            if (checklistRuleFor(e)) throw new UserError(withChecklistRule(e as Error), "ECONFIG");
-            throw e;
+        const dir = projectDir(ctx, values.cwd);
+        const group = values.stack !== undefined && values.service === undefined ? environmentStacks(dir, values.stack) : undefined;
+        const one = (stack: string | undefined) => checkStack(ctx, { ...values, stack, cwd: values.cwd }, packConfig, time);
+        if (group === undefined) {
+            const { report, header } = one(values.stack);
+            ctx.stdout.write(values.json ? formatJson(report, header) : formatText(report, header));
+            return report.passed ? 0 : 1;
         }
-        const { dir, stack, config } = loaded;
-        const releases = renderReleases(config, values.service);
-        const services = config.services.filter((s) => values.service === undefined || s.name === values.service);
-        const repository = values["no-repo"] ? ({ kind: "skipped" } as const) : repositoryAt(dir, ctx.env);
-        const report = runChecklist({
-            stack,
-            resources: releaseResources(config, releases),
-            config: packConfig,
-            now: time.now,
-            repository: {
-                repository,
-                config,
-                services,
-                projectDir: dir,
-                stackFile: path.resolve(stackFilePath(dir, stack)),
-                branchOverride: ctx.env.RELEASECTL_BRANCH || undefined,
-            },
-        });
-        const header = {
-            stack,
-            environment: config.environment,
-            services: services.map((s) => ({ name: s.name, version: s.version, rollback: s.rollback })),
-            config: packConfig.source,
-            clock: time.clock,
-            now: time.now,
-        };
-        ctx.stdout.write(values.json ? formatJson(report, header) : formatText(report, header));
-        return report.passed ? 0 : 1;
+        // --stack <environment>: every stack of the environment, each with its own report
+        const results = group.map((stack) => ({ stack, ...one(stack) }));
+        const failed = results.filter((r) => !r.report.passed).map((r) => r.stack);
+        if (values.json) {
+            const stacks = results.map((r) => JSON.parse(formatJson(r.report, r.header)) as unknown);
+            ctx.stdout.write(`${JSON.stringify({ environment: values.stack, passed: failed.length === 0, stacks }, null, 2)}\n`);
+        } else {
+            ctx.stdout.write(results.map((r) => formatText(r.report, r.header)).join("\n"));
+            ctx.stdout.write(
+                failed.length === 0
+                    ? `\nEnvironment ${values.stack}: all ${results.length} stacks ready to release (${group.join(", ")}).\n`
+                    : `\nEnvironment ${values.stack}: ${failed.length} of ${results.length} stacks not ready: ${failed.join(", ")}.\n`,
+            );
+        }
+        return failed.length === 0 ? 0 : 1;
     },
 };
+
+/** One stack's checklist: the report and the header `formatText`/`formatJson` print above it. */
+function checkStack(
+    ctx: CommandContext,
+    values: { cwd?: string; stack?: string; service?: string; "no-repo"?: boolean },
+    packConfig: ReturnType<typeof loadChecklistConfig>,
+    time: { now: Date; clock?: string },
+) {
+    let loaded;
+    try {
+        loaded = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: values.service });
+    } catch (e) {
+        if (checklistRuleFor(e)) throw new UserError(withChecklistRule(e as Error), "ECONFIG");
+        throw e;
+    }
+    const { dir, stack, config } = loaded;
+    const releases = renderReleases(config, values.service);
+    const services = config.services.filter((s) => values.service === undefined || s.name === values.service);
+    const repository = values["no-repo"] ? ({ kind: "skipped" } as const) : repositoryAt(dir, ctx.env);
+    const report = runChecklist({
+        stack,
+        resources: releaseResources(config, releases),
+        config: packConfig,
+        now: time.now,
+        repository: {
+            repository,
+            config,
+            services,
+            projectDir: dir,
+            stackFile: path.resolve(stackFilePath(dir, stack)),
+            branchOverride: ctx.env.RELEASECTL_BRANCH || undefined,
+        },
+    });
+    const header = {
+        stack,
+        environment: config.environment,
+        services: services.map((s) => ({ name: s.name, version: s.version, rollback: s.rollback })),
+        config: packConfig.source,
+        clock: time.clock,
+        now: time.now,
+    };
+    return { report, header };
+}

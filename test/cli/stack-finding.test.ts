@@ -76,6 +76,40 @@ describe("finding a service's stack among several stacks", () => {
         });
     }
 
+    // checkout 2.5.0's evidence links are 2.4.1's in the fixture; the checks start from the example as released
+    const released = () => repo.commit("checkout back at 2.4.1", { "Pulumi.production-payments.yaml": payments(PRODUCTION) });
+
+    it("check --stack <environment> checks every stack of the environment, each with its own report", async () => {
+        released();
+        const run = await cli("check", "--stack", "production", "--no-repo");
+        expect(run.code, run.stdout + run.stderr).to.equal(0);
+        expect(run.stdout).to.include("releasectl check: stack production-payments (environment production): checkout 2.4.1\n");
+        expect(run.stdout).to.include("releasectl check: stack production-web (environment production): storefront ");
+        expect(run.stdout.match(/^Ready to release: /gm)).to.have.length(2);
+        expect(run.stdout).to.include("Environment production: all 2 stacks ready to release (production-payments, production-web).");
+        const json = await cli("check", "--stack", "production", "--no-repo", "--json");
+        const report = JSON.parse(json.stdout) as { environment: string; passed: boolean; stacks: { stack: string }[] };
+        expect(report.environment).to.equal("production");
+        expect(report.passed).to.equal(true);
+        expect(report.stacks.map((r) => r.stack)).to.deep.equal(["production-payments", "production-web"]);
+    });
+
+    it("check --stack <environment> fails when one stack fails, naming it", async () => {
+        released();
+        repo.commit("storefront prerelease", { "Pulumi.production-web.yaml": web(PRODUCTION).replace(/(    storefront:\n(?:      .*\n)*?      version: )([^\n]+)/, "$11.9.0-rc.1") });
+        const run = await cli("check", "--stack", "production", "--no-repo");
+        expect(run.code).to.equal(1);
+        expect(run.stdout).to.include("deployment-no-prerelease-in-production");
+        expect(run.stdout).to.include("Environment production: 1 of 2 stacks not ready: production-web.");
+    });
+
+    it("check --service finds the stack that holds the service", async () => {
+        const run = await cli("check", "--service", "storefront", "--no-repo", "--json");
+        expect(run.code, run.stderr).to.equal(0);
+        const report = JSON.parse(run.stdout) as { stack: string };
+        expect(report.stack).to.equal("production-web");
+    });
+
     it("a stack file named by --stack is used as given", async () => {
         const run = await cli("history", "checkout", "--stack", "production-payments", "--json");
         expect(run.code, run.stderr).to.equal(0);
