@@ -263,6 +263,10 @@ export const REPLICAS = obj(
     "HorizontalPodAutoscaler bounds and target",
 );
 
+/** disruptionBudget.maxUnavailable: a whole number in this range, or a percentage. */
+export const MAX_UNAVAILABLE_COUNT = int(1, 1000, 1, "primary pods that may be evicted at once");
+export const MAX_UNAVAILABLE_PERCENT = str({ pattern: /^([1-9][0-9]?|100)%$/, allowed: "a percentage from 1% to 100%", description: "share of primary pods that may be evicted at once" });
+
 export const DISRUPTION_BUDGET = obj(
     {
         enabled: bool(false, "PodDisruptionBudget `<name>-primary` selecting the pods of Flagger's primary (`app.kubernetes.io/name: <name>-primary`), with `unhealthyPodEvictionPolicy: AlwaysAllow`", {
@@ -270,17 +274,19 @@ export const DISRUPTION_BUDGET = obj(
         }),
         maxUnavailable: {
             kind: "custom",
-            default: 1,
+            default: MAX_UNAVAILABLE_COUNT.default,
             label: "integer or percent",
             description: "primary pods that may be evicted at once: a whole number from 1, or a percentage from 1% to 100%, so node drains can proceed",
-            json: { oneOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { type: "string", pattern: "^([1-9][0-9]?|100)%$" }] },
+            json: {
+                oneOf: [
+                    { type: "integer", minimum: MAX_UNAVAILABLE_COUNT.min, maximum: MAX_UNAVAILABLE_COUNT.max },
+                    { type: "string", pattern: MAX_UNAVAILABLE_PERCENT.pattern!.source },
+                ],
+            },
         },
     },
     "PodDisruptionBudget for the pods Flagger serves from",
 );
-/** disruptionBudget.maxUnavailable as a percentage (a whole number is read by its range). */
-export const MAX_UNAVAILABLE_PERCENT = str({ pattern: /^([1-9][0-9]?|100)%$/, allowed: "a percentage from 1% to 100%", description: "" });
-export const MAX_UNAVAILABLE_COUNT = int(1, 1000, 1, "");
 
 export const TOPOLOGY_SPREAD = obj(
     {
@@ -720,16 +726,4 @@ export function fieldLimits(root: Field = STACK): { path: KeyPattern; limit: Lim
         if (field.kind === "object" && field.limitEach) limits.push({ path: [...path, "*"], limit: field.limitEach });
     }
     return limits;
-}
-
-/** The field at a path of keys (`["services", "*", "canary", "interval"]`); `*` is a map entry. */
-export function fieldAt(path: readonly string[], root: Field = STACK): Field | undefined {
-    let field: Field | undefined = root;
-    for (const part of path) {
-        if (field === undefined) return undefined;
-        if (field.kind === "object") field = (field.keys as Record<string, Field>)[part];
-        else if (field.kind === "map") field = field.values;
-        else return undefined;
-    }
-    return field;
 }
