@@ -1,3 +1,7 @@
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as readline from "readline";
 import { UserError } from "../../config/errors";
 import { parseCommandArgs } from "../args";
@@ -32,8 +36,8 @@ function values0(argv: readonly string[]): number {
 /** ship --from: the promotion, planned and checked now (dry run); ship writes and commits it as its prepare step. */
 async function promotionFor(ctx: CommandContext, service: string, version: string | undefined, values: { from?: string; stack?: string; cwd?: string; context?: string; "no-cluster"?: boolean }) {
     const dir = projectDir(ctx, values.cwd);
-    const to = resolveStack(dir, values.stack, ctx.env);
-    const from = resolveStack(dir, values.from, ctx.env);
+    const to = resolveStack(dir, values.stack, ctx.env, service);
+    const from = resolveStack(dir, values.from, ctx.env, service);
     const outcome = await performPromotion({ dir, from, to, service, version, dryRun: true, noCluster: values["no-cluster"], cwd: ctx.cwd, env: ctx.env });
     const release = outcome.plan.release;
     return {
@@ -195,6 +199,8 @@ Examples:
             },
             auto: { tagPrefix: values["tag-prefix"], strict: values.strict, prerelease: values.prerelease, build: values.build },
             noChangelog: values["no-changelog"],
+            // a folder of its own, made when the release starts (mkdir fails if it exists)
+            planFile: path.join(os.tmpdir(), values["dry-run"] ? "releasectl-ship-XXXXXXXX" : `releasectl-ship-${randomBytes(4).toString("hex")}`, "plan.json"),
         });
         const check = () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
         const where = (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;
@@ -234,10 +240,12 @@ Examples:
                 `\nreleasectl ship: interrupted twice: leaving now; production may be mid-release: releasectl status ${release.service.name} --stack ${release.stack}, git log -3 ${release.fileName}, releasectl rollback ${release.service.name} --stack ${release.stack}\n`,
             );
             lock.release();
+            fs.rmSync(path.dirname(release.planFile), { recursive: true, force: true });
             process.exit(130);
         };
         process.on("SIGINT", onInterrupt);
         try {
+            fs.mkdirSync(path.dirname(release.planFile), { mode: 0o700 });
             const steps: StepView[] = pendingSteps();
             const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
             if (!values.json) {
@@ -263,6 +271,7 @@ Examples:
         } finally {
             process.removeListener("SIGINT", onInterrupt);
             lock.release();
+            fs.rmSync(path.dirname(release.planFile), { recursive: true, force: true });
         }
     },
 };

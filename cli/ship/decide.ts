@@ -51,7 +51,15 @@ export interface ShipRelease {
     readonly after: string;
     readonly policyPack: string;
     readonly packConfig: ChecklistConfig;
-    readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[] };
+    /**
+     * The release's preview writes an update plan (`--save-plan`) and its `up` applies that plan
+     * (`--plan`, without a second preview): the engine refuses any step the preview did not show,
+     * so what was checked is what is applied. The rollback's `up` runs without a plan (its own
+     * preview, then the update): a rollback must not depend on a file of the failed release.
+     */
+    readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[]; readonly rollbackUp: readonly string[] };
+    /** Where the preview writes the update plan the release's `up` applies. */
+    readonly planFile: string;
     readonly tagName: string;
     readonly tagPrefix: string;
     /** The annotated tag's message: the release notes, as releasectl tag <service> writes them. */
@@ -100,6 +108,8 @@ export interface ShipInput {
     readonly noChangelog?: boolean;
     /** ship --from: the version and the stack file's new text come from a promotion (releasectl promote). */
     readonly promotion?: { readonly version: string; readonly reason: string; readonly from: string; readonly edit: (before: string) => string };
+    /** Where the preview writes the update plan (a fresh temporary folder's file; --dry-run shows a placeholder). */
+    readonly planFile: string;
 }
 
 /** Key of the notification target's webhook address, as `pulumi config get --path` names it. */
@@ -109,7 +119,7 @@ export function addressKey(project: string, target: string): string {
 
 /** Validates the input and decides the release; a UserError (exit 2) for anything wrong. Changes nothing. */
 export function decideRelease(ctx: CommandContext, input: ShipInput): ShipRelease {
-    const { dir, stack, config } = loadProjectStack(ctx, { cwd: input.cwd, stack: input.stack });
+    const { dir, stack, config } = loadProjectStack(ctx, { cwd: input.cwd, stack: input.stack, service: input.service });
     const service = findService(config, input.service);
     const timing = shipTiming(input.timing, service);
     const file = stackFilePath(dir, stack);
@@ -183,9 +193,11 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         policyPack,
         packConfig,
         pulumiArgs: {
-            preview: ["preview", "--stack", stack, ...packArgs],
-            up: upArgs(stack, packArgs),
+            preview: ["preview", "--stack", stack, ...packArgs, "--save-plan", input.planFile],
+            up: ["up", "--stack", stack, ...packArgs, "--yes", "--plan", input.planFile, "--skip-preview"],
+            rollbackUp: upArgs(stack, packArgs),
         },
+        planFile: input.planFile,
         tagName,
         tagPrefix,
         tagMessage: notes === undefined ? `release ${tagName}\n` : tagMessage(tagName, { commits: notes.commits.commits, previousTag: notes.commits.previousTag }),

@@ -104,7 +104,7 @@ export async function rollBack(run: ShipRun, failedStep: string, e: unknown): Pr
     // R2. apply it.
     try {
         await run.step("reapply", async (note) => {
-            const result = await deps.pulumi(r.pulumiArgs.up, { onLine: note, events: true });
+            const result = await deps.pulumi(r.pulumiArgs.rollbackUp, { onLine: note, events: true });
             if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${upFailure(result)}`, "pulumi up failed");
             return `applied ${to}`;
         });

@@ -141,10 +141,10 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
     {
         id: "preview",
         title: "preview",
-        help: ["pulumi preview --stack S --policy-pack policies"],
+        help: ["pulumi preview --stack S --policy-pack policies --save-plan PLAN (the update plan)"],
         onFailure: "revert",
         plan: (r, w) => ({
-            what: [`the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/`],
+            what: [`the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/; the preview's update plan is saved for the apply`],
             commands: [w.pulumi(r.pulumiArgs.preview)],
             onFailure: `stop: nothing was applied, so there is nothing to roll back: a new commit "revert release ${r.service.name} ${r.version}: ..." restores ${w.files} byte for byte, and pulumi up does not run (exit 1)`,
         }),
@@ -153,8 +153,9 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
         id: "apply",
         title: "apply",
         help: [
-            "pulumi up --stack S --policy-pack policies --yes (the migration Job runs and is",
-            "awaited before the Deployment changes)",
+            "pulumi up --stack S --policy-pack policies --yes --plan PLAN --skip-preview: exactly",
+            "what the preview showed, or the update fails (the migration Job runs and is awaited",
+            "before the Deployment changes)",
         ],
         onFailure: "roll back",
         plan: (r, w) => {
@@ -164,7 +165,11 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
                     ? []
                     : [`the migration Job ${names.migrationJob(r.next)} (${m.phase}${m.own ? "" : ", block unchanged since " + r.from}) runs and must complete before the Deployment changes; a failed Job stops pulumi up`];
             return {
-                what: [...job, `the Deployment ${r.service.namespace}/${names.deployment(r.next)} changes to ${r.version}; Flagger starts the canary`],
+                what: [
+                    `the preview's update plan, without a second preview: the engine refuses any change the preview did not show (the stack file or the cluster changed since)`,
+                    ...job,
+                    `the Deployment ${r.service.namespace}/${names.deployment(r.next)} changes to ${r.version}; Flagger starts the canary`,
+                ],
                 commands: [w.pulumi(r.pulumiArgs.up)],
             };
         },
@@ -275,7 +280,7 @@ export const ROLLBACK_STEPS: readonly StepDef<RollbackStepId>[] = [
                 b.downgrades.length > 0
                     ? { onFailure: "ship stops before it (the contract migration's downgrade comes first) and you run", recovery: b.recovery.downgrade }
                     : { onFailure: "ship stops, says what production runs, and you run", recovery: b.recovery.reapply };
-            return { what: [`apply the rolled-back configuration: the Deployment goes back to ${b.to}, Flagger promotes it without analysis`], commands: [w.pulumi(r.pulumiArgs.up)], ...stop };
+            return { what: [`apply the rolled-back configuration: the Deployment goes back to ${b.to}, Flagger promotes it without analysis`], commands: [w.pulumi(r.pulumiArgs.rollbackUp)], ...stop };
         },
     },
     {

@@ -28,6 +28,8 @@ export interface FakeCall {
     readonly stackFile?: string;
     /** The exit code the stand-in answered with (an `up` with 0 deployed `stackFile`). */
     readonly code: number;
+    /** For `up --plan FILE`: the plan file it was given. */
+    readonly plan?: string;
 }
 
 /**
@@ -180,6 +182,24 @@ else if (command === "config" && args[1] === "get") {
     answer = value === undefined ? { code: 255, output: "error: configuration key '" + key + "' not found for stack '" + stack + "'\\n" } : { code: 0, output: value + "\\n" };
 } else if (command === "version") answer = { code: 0, output: "v3.274.1\\n" };
 else answer = { code: 255, output: "error: the stand-in pulumi does not know " + command + "\\n" };
+/**
+ * Update plans as the real engine treats them: a successful preview with \`--save-plan FILE\`
+ * writes the plan (here: the stack file it previewed); \`up --plan FILE\` fails when the file is
+ * missing, and refuses to apply when the stack file is no longer the one the plan was made from.
+ */
+const saveAt = args.indexOf("--save-plan");
+const planAt = command === "up" ? args.indexOf("--plan") : -1;
+if (saveAt >= 0 && answer.code === 0 && stack) {
+    fs.writeFileSync(args[saveAt + 1], JSON.stringify({ stackFile: fs.readFileSync(path.join(process.cwd(), "Pulumi." + stack + ".yaml"), "utf8") }));
+}
+if (planAt >= 0 && answer.code === 0) {
+    const planFile = args[planAt + 1];
+    call.plan = planFile;
+    if (!fs.existsSync(planFile)) answer = { code: 255, output: "error: open " + planFile + ": no such file or directory\\n" };
+    else if (JSON.parse(fs.readFileSync(planFile, "utf8")).stackFile !== call.stackFile) {
+        answer = { code: 255, output: "error: resource urn:pulumi:" + stack + "::releasectl::kubernetes:apps/v1:Deployment::checkout-deployment violates plan: properties changed\\n" };
+    }
+}
 call.code = answer.code;
 fs.appendFileSync(path.join(state, "calls.jsonl"), JSON.stringify(call) + "\\n");
 if (eventLog !== undefined && answer.events) {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { signalsFor } from "../../cli/ship/prometheus";
 import { RELEASE_STEPS } from "../../cli/ship/steps";
@@ -53,8 +54,10 @@ describe("releasectl ship --dry-run", function () {
         // the tag's message: the notes of checkout's own commits
         const at = " ".repeat(16);
         expect(run.stdout).to.include(`with the message:\n${at}release checkout-v2.5.0\n\n${at}Changes since checkout-v2.4.1:\n\n${at}Features:\n${at}- one-page checkout (${feat})\n`);
-        expect(run.stdout).to.include("$ pulumi preview --stack production --policy-pack policies --non-interactive\n");
-        expect(run.stdout).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");
+        const plan = path.join(os.tmpdir(), "releasectl-ship-XXXXXXXX", "plan.json");
+        expect(run.stdout).to.include(`$ pulumi preview --stack production --policy-pack policies --save-plan ${plan} --non-interactive\n`);
+        expect(run.stdout).to.include(`$ pulumi up --stack production --policy-pack policies --yes --plan ${plan} --skip-preview --non-interactive\n`);
+        expect(run.stdout).to.include("the preview's update plan, without a second preview: the engine refuses any change the preview did not show");
         expect(run.stdout).to.include("at most 22m (progress deadline 600s + interval 1m × (1 to start + 5 steps of 10% to 50% + threshold 5 + 1 to promote))");
         expect(run.stdout).to.include("5m after promotion, every 1m (the canary interval of checkout), the alert rules' expressions against Prometheus at http://prometheus-operated.monitoring:9090");
         expectUntouched(world, head);

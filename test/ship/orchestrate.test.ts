@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as path from "path";
 import { Writable } from "stream";
 import { ClusterState } from "../../cli/cluster/canary-status";
 import { ChecklistReport } from "../../cli/checklist/run";
@@ -73,7 +74,7 @@ describe("ship's step machine", () => {
 
     const decide = (at: GitRepo) => {
         const ctx: CommandContext = { argv: [], cwd: at.dir, stdout: process.stdout, stderr: process.stderr, env: at.env, debug: false };
-        return decideRelease(ctx, { service: "checkout", version: "2.5.0", timing: { monitor: "0", interval: "1s", watchTimeout: "10s" }, auto: {} });
+        return decideRelease(ctx, { service: "checkout", version: "2.5.0", timing: { monitor: "0", interval: "1s", watchTimeout: "10s" }, auto: {}, planFile: path.join(at.dir, ".plan", "plan.json") });
     };
 
     before(() => {

@@ -9,9 +9,10 @@ import { checkoutAt, checkoutIn, expectSecretNotPrinted, FAST, makeWorld, marked
 
 /** Where pulumi logs its engine events for ship: a new temporary file each run. */
 const LOG = "<event log>";
-const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--event-log", LOG, "--non-interactive"];
-const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--event-log", LOG, "--non-interactive"];
-const logNamed = (args: readonly string[]) => args.map((a, i) => (args[i - 1] === "--event-log" ? LOG : a));
+const PLAN = "<update plan>";
+const PREVIEW = ["preview", "--stack", "production", "--policy-pack", "policies", "--save-plan", PLAN, "--event-log", LOG, "--non-interactive"];
+const UP = ["up", "--stack", "production", "--policy-pack", "policies", "--yes", "--plan", PLAN, "--skip-preview", "--event-log", LOG, "--non-interactive"];
+const logNamed = (args: readonly string[]) => args.map((a, i) => (args[i - 1] === "--event-log" ? LOG : args[i - 1] === "--save-plan" || args[i - 1] === "--plan" ? PLAN : a));
 /** checkout back at 2.4.1 with the rollback mark, as the rollback path commits it. */
 const ROLLED_BACK = markedRollback(checkoutAt("2.4.1", "2.5.0"), "2.5.0");
 
@@ -58,6 +59,12 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
                 UP,
                 ["config", "get", "--path", "releasectl:notifications.releases.address", "--stack", "production", "--non-interactive"],
             ]);
+            // up applies the very plan the preview saved, in a folder of its own that is gone afterwards
+            const [preview, up] = w.calls();
+            const saved = preview.args[preview.args.indexOf("--save-plan") + 1];
+            expect(up.plan).to.equal(saved);
+            expect(path.basename(path.dirname(saved))).to.match(/^releasectl-ship-[0-9a-f]{8}$/);
+            expect(fs.existsSync(path.dirname(saved))).to.equal(false);
             expect(checkoutIn(ups(w)[0].stackFile!)).to.deep.equal({ version: "2.5.0", rollback: false });
             expect(w.stackFile()).to.equal(checkoutAt("2.5.0", "2.4.1"));
             expect(w.log()[0]).to.equal("release checkout 2.5.0");
