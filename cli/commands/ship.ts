@@ -118,6 +118,13 @@ Options:
   --policy-pack-config F  pack config for the pre-check and pulumi (--policy-pack-config)
   --no-changelog          do not write the changelog entry (the notes still make the tag
                           message and the announcements)
+  --target                preview and apply only this service's resources (pulumi --target with
+                          their URNs: the release's objects and those it replaces). Faster in a
+                          large stack, at a price: drift in the rest of the stack (another
+                          service's edited but unapplied configuration, a resource changed by
+                          hand) stays unseen and unapplied, and stack-wide policies judge only
+                          what is applied. The rollback still applies the whole stack. Run a
+                          full pulumi up (or ship without it) before the next full release.
   --tag-prefix P, --strict, --prerelease ID, --build META
                           as in releasectl next, for auto (the tag is <prefix><version>);
                           --strict, --prerelease and --build with an explicit version are
@@ -132,6 +139,7 @@ Examples:
   releasectl ship checkout auto --dry-run
   releasectl ship checkout 2.5.0 --stack production
   releasectl ship checkout auto --yes --json > ship.jsonl        # CI
+  releasectl ship checkout 2.5.0 --target --yes                   # a large stack: checkout's resources only
   kubectl -n monitoring port-forward svc/prometheus-operated 9090 &
   releasectl ship storefront 1.13.0 --prometheus-url http://127.0.0.1:9090 --monitor 10m`,
     async run(ctx: CommandContext): Promise<number> {
@@ -159,6 +167,7 @@ Examples:
                 from: { type: "string" },
                 "no-cluster": { type: "boolean" },
                 "no-changelog": { type: "boolean" },
+                target: { type: "boolean" },
             },
             { min: values0(ctx.argv), max: 2, usage: USAGE },
         );
@@ -199,6 +208,7 @@ Examples:
             },
             auto: { tagPrefix: values["tag-prefix"], strict: values.strict, prerelease: values.prerelease, build: values.build },
             noChangelog: values["no-changelog"],
+            target: values.target,
             // a folder of its own, made when the release starts (mkdir fails if it exists)
             planFile: path.join(os.tmpdir(), values["dry-run"] ? "releasectl-ship-XXXXXXXX" : `releasectl-ship-${randomBytes(4).toString("hex")}`, "plan.json"),
         });

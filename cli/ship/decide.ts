@@ -13,6 +13,7 @@ import { PreparedEntry, preparedEntry } from "../changelog/prepare-entry";
 import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
 import { checkPathValue, checkStackFileWritable } from "../paths";
 import { findService, loadProjectStack } from "../project";
+import { serviceTargets } from "./targets";
 import { projectName } from "../stack/config";
 import { readService } from "../stack/edit";
 import { MigrationSummary, readServiceHistory, refuseLinkedHistory, snapshotOf } from "../stack/history";
@@ -60,6 +61,8 @@ export interface ShipRelease {
     readonly pulumiArgs: { readonly preview: readonly string[]; readonly up: readonly string[]; readonly rollbackUp: readonly string[] };
     /** Where the preview writes the update plan the release's `up` applies. */
     readonly planFile: string;
+    /** --target: the URNs the release's preview and up are limited to (empty: the whole stack). */
+    readonly targets: readonly string[];
     readonly tagName: string;
     readonly tagPrefix: string;
     /** The annotated tag's message: the release notes, as releasectl tag <service> writes them. */
@@ -110,6 +113,8 @@ export interface ShipInput {
     readonly promotion?: { readonly version: string; readonly reason: string; readonly from: string; readonly edit: (before: string) => string };
     /** Where the preview writes the update plan (a fresh temporary folder's file; --dry-run shows a placeholder). */
     readonly planFile: string;
+    /** --target: preview and apply only this service's resources. */
+    readonly target?: boolean;
 }
 
 /** Key of the notification target's webhook address, as `pulumi config get --path` names it. */
@@ -169,6 +174,8 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         if (e instanceof UserError) throw new UserError(e.message.replace(/^--config /, "--policy-pack-config "), e.code);
         throw e;
     }
+    const targets = input.target ? serviceTargets(config, nextConfig, service.name) : [];
+    const targetArgs = targets.flatMap((urn) => ["--target", urn]);
     const packArgs = ["--policy-pack", policyPack, ...(input.policyPackConfig === undefined ? [] : ["--policy-pack-config", path.resolve(ctx.cwd, input.policyPackConfig)])];
 
     const prometheus = timing.monitorWindowMs === 0 ? undefined : prometheusAddress(input.prometheusUrl, config, shown, stack);
@@ -193,11 +200,12 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         policyPack,
         packConfig,
         pulumiArgs: {
-            preview: ["preview", "--stack", stack, ...packArgs, "--save-plan", input.planFile],
-            up: ["up", "--stack", stack, ...packArgs, "--yes", "--plan", input.planFile, "--skip-preview"],
+            preview: ["preview", "--stack", stack, ...packArgs, ...targetArgs, "--save-plan", input.planFile],
+            up: ["up", "--stack", stack, ...packArgs, ...targetArgs, "--yes", "--plan", input.planFile, "--skip-preview"],
             rollbackUp: upArgs(stack, packArgs),
         },
         planFile: input.planFile,
+        targets,
         tagName,
         tagPrefix,
         tagMessage: notes === undefined ? `release ${tagName}\n` : tagMessage(tagName, { commits: notes.commits.commits, previousTag: notes.commits.previousTag }),

@@ -63,6 +63,22 @@ describe("releasectl ship --dry-run", function () {
         expectUntouched(world, head);
     });
 
+    it("--target limits the preview and the apply to the service's resources, and says what that leaves unseen", async () => {
+        const run = await world.ship("checkout", "2.5.0", "--dry-run", "--target");
+        expect(run.code, run.stderr).to.equal(0);
+        const preview = run.stdout.split("\n").find((l) => l.trim().startsWith("$ pulumi preview"))!;
+        const up = run.stdout.split("\n").find((l) => l.trim().startsWith("$ pulumi up") && l.includes("--plan"))!;
+        for (const line of [preview, up]) {
+            expect(line).to.include(" --target urn:pulumi:production::releasectl::releasectl:index:ServiceRelease::checkout ");
+            expect(line).to.include(" --target 'urn:pulumi:production::releasectl::releasectl:index:ServiceRelease$kubernetes:apps/v1:Deployment::checkout-deployment' ");
+            expect(line).to.not.include("storefront");
+        }
+        expect(run.stdout).to.match(/--target: limited to checkout's \d+ resources \(preview and apply\); the rest of the stack is neither previewed nor applied, drift there stays unseen/);
+        // the rollback applies the whole stack
+        const rollback = run.stdout.slice(run.stdout.indexOf("rollback path"));
+        expect(rollback).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");
+    });
+
     it("prints each monitoring query with its threshold: the alert rules' own expressions", async () => {
         const run = await world.ship("checkout", "2.5.0", "--dry-run");
         const [errorRate, latency] = signalsFor(loadStack(world.repo.dir, "production").services[0]);
