@@ -1,6 +1,6 @@
 import { ServiceConfig } from "../config/types";
 import { labelValueForVersion } from "../config/versions";
-import { commonLabels, names, ANNOTATIONS } from "./names";
+import { commonLabels, kubeNames, ANNOTATIONS } from "./names";
 import {
     canaryFailedExpr,
     crashLoopExpr,
@@ -99,7 +99,7 @@ export function alertRules(s: ServiceConfig): AlertRule[] {
             a.for,
             "warning",
             `${s.name} ${s.version}: replicas unavailable`,
-            `{{ $value | printf "%.0f" }} replicas of ${names.primaryDeployment(s)} are unavailable.`,
+            `{{ $value | printf "%.0f" }} replicas of ${kubeNames.primaryDeployment(s)} are unavailable.`,
         ),
     ];
     if (s.migration && !s.rollback) {
@@ -110,7 +110,7 @@ export function alertRules(s: ServiceConfig): AlertRule[] {
                 "0m",
                 "critical",
                 `${s.name} ${s.version}: migration Job failed`,
-                `Job ${names.migrationJob(s)} failed; pulumi up stopped before the new code. Inspect with kubectl logs job/${names.migrationJob(s)} -n ${s.namespace}.`,
+                `Job ${kubeNames.migrationJob(s)} failed; pulumi up stopped before the new code. Inspect with kubectl logs job/${kubeNames.migrationJob(s)} -n ${s.namespace}.`,
             ),
         );
     }
@@ -127,7 +127,7 @@ export function buildPrometheusRule(s: ServiceConfig): Manifest {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: {
-            name: names.prometheusRule(s),
+            name: kubeNames.prometheusRule(s),
             namespace: s.namespace,
             labels: { ...s.alerts.ruleLabels, ...commonLabels(s, "monitoring") },
             annotations: { [ANNOTATIONS.version]: s.version },

@@ -1,5 +1,5 @@
 import { ReleaseConfig, ServiceConfig } from "../config/types";
-import { commonLabels, names, ANNOTATIONS } from "./names";
+import { commonLabels, kubeNames, ANNOTATIONS } from "./names";
 import { Manifest } from "./types";
 
 export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring:9090";
@@ -13,7 +13,7 @@ export const DEFAULT_PROMETHEUS_URL = "http://prometheus-operated.monitoring:909
 export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
     const c = s.canary;
     const blueGreen = c.provider === "kubernetes";
-    const templateRef = (metric: "error-rate" | "latency") => ({ name: names.metricTemplate(s, metric), namespace: s.namespace });
+    const templateRef = (metric: "error-rate" | "latency") => ({ name: kubeNames.metricTemplate(s, metric), namespace: s.namespace });
     // Flagger runs a metric named request-success-rate or request-duration as its builtin query
     // whatever templateRef it carries, so template metrics take other names (error-rate, latency).
     const successRate = blueGreen
@@ -51,15 +51,15 @@ export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
             {
                 name: s.notification,
                 severity: "info",
-                providerRef: { name: names.alertProvider(s), namespace: s.namespace },
+                providerRef: { name: kubeNames.alertProvider(s), namespace: s.namespace },
             },
         ],
     };
     const spec: Record<string, unknown> = {
         provider: c.provider,
-        targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: names.deployment(s) },
-        autoscalerRef: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: names.hpa(s) },
-        ...(c.provider === "nginx" ? { ingressRef: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: names.ingress(s) } } : {}),
+        targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: kubeNames.deployment(s) },
+        autoscalerRef: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: kubeNames.hpa(s) },
+        ...(c.provider === "nginx" ? { ingressRef: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: kubeNames.ingress(s) } } : {}),
         progressDeadlineSeconds: c.progressDeadlineSeconds,
         skipAnalysis: s.rollback,
         service: { port: s.port, targetPort: "http", portName: "http" },
@@ -69,7 +69,7 @@ export function buildCanary(config: ReleaseConfig, s: ServiceConfig): Manifest {
         apiVersion: "flagger.app/v1beta1",
         kind: "Canary",
         metadata: {
-            name: names.canary(s),
+            name: kubeNames.canary(s),
             namespace: s.namespace,
             labels: commonLabels(s, "canary"),
             annotations: { [ANNOTATIONS.version]: s.version, [ANNOTATIONS.rollback]: String(s.rollback) },
@@ -100,7 +100,7 @@ export function buildMetricTemplates(config: ReleaseConfig, s: ServiceConfig): M
     const template = (metric: "error-rate" | "latency", query: string): Manifest => ({
         apiVersion: "flagger.app/v1beta1",
         kind: "MetricTemplate",
-        metadata: { name: names.metricTemplate(s, metric), namespace: s.namespace, labels: commonLabels(s, "analysis") },
+        metadata: { name: kubeNames.metricTemplate(s, metric), namespace: s.namespace, labels: commonLabels(s, "analysis") },
         spec: { provider: { type: "prometheus", address }, query },
     });
     if (s.canary.provider === "nginx") {

@@ -1,6 +1,6 @@
 import { ServiceConfig } from "../config/types";
 import { imageReference } from "./image";
-import { ANNOTATIONS, commonLabels, names, selectorLabels } from "./names";
+import { ANNOTATIONS, commonLabels, kubeNames, selectorLabels } from "./names";
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 import { Manifest } from "./types";
 
@@ -51,7 +51,7 @@ export function buildDeployment(s: ServiceConfig, environment: string): Manifest
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: {
-            name: names.deployment(s),
+            name: kubeNames.deployment(s),
             namespace: s.namespace,
             labels,
             annotations: releaseAnnotations(s, environment),

@@ -1,5 +1,5 @@
 import { ServiceConfig } from "../config/types";
-import { commonLabels, names, primarySelectorLabels } from "./names";
+import { commonLabels, kubeNames, primarySelectorLabels } from "./names";
 import { Manifest } from "./types";
 
 /**
@@ -12,7 +12,7 @@ export function buildDisruptionBudget(s: ServiceConfig): Manifest {
     return {
         apiVersion: "policy/v1",
         kind: "PodDisruptionBudget",
-        metadata: { name: names.disruptionBudget(s), namespace: s.namespace, labels: commonLabels(s, "availability") },
+        metadata: { name: kubeNames.disruptionBudget(s), namespace: s.namespace, labels: commonLabels(s, "availability") },
         spec: {
             maxUnavailable: s.disruptionBudget.maxUnavailable,
             selector: { matchLabels: primarySelectorLabels(s) },

@@ -1,5 +1,5 @@
 import { ServiceConfig } from "../config/types";
-import { commonLabels, names } from "./names";
+import { commonLabels, kubeNames } from "./names";
 import { Manifest } from "./types";
 
 /**
@@ -16,7 +16,7 @@ export function buildIngress(s: ServiceConfig): Manifest {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
         metadata: {
-            name: names.ingress(s),
+            name: kubeNames.ingress(s),
             namespace: s.namespace,
             labels: commonLabels(s, "ingress"),
             annotations: { "pulumi.com/skipAwait": "true" },

@@ -1,7 +1,7 @@
 import { ServiceConfig } from "../config/types";
 import { containerResources } from "./deployment";
 import { imageReference } from "./image";
-import { ANNOTATIONS, commonLabels, names } from "./names";
+import { ANNOTATIONS, commonLabels, kubeNames } from "./names";
 import { buildSecret } from "./secret";
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from "./security";
 import { Manifest, SecretBinding } from "./types";
@@ -9,7 +9,7 @@ import { Manifest, SecretBinding } from "./types";
 /** Secret with the database URL the migration reads (`DATABASE_URL`). */
 export function buildDatabaseSecret(s: ServiceConfig): { manifest: Manifest; secrets: SecretBinding[] } {
     if (!s.migration) throw new Error(`service ${s.name} declares no migration`);
-    return buildSecret(s, names.databaseSecret(s), "migration", "DATABASE_URL", s.migration.databaseUrl);
+    return buildSecret(s, kubeNames.databaseSecret(s), "migration", "DATABASE_URL", s.migration.databaseUrl);
 }
 
 /**
@@ -24,7 +24,7 @@ export function buildMigrationJob(s: ServiceConfig): Manifest {
     const labels = { ...commonLabels(s, "migration"), "app.kubernetes.io/name": `${s.name}-migrate` };
     const image = m.image ?? imageReference(s);
     const databaseEnv = [
-        { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: names.databaseSecret(s), key: "DATABASE_URL" } } },
+        { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: kubeNames.databaseSecret(s), key: "DATABASE_URL" } } },
         { name: "APP_VERSION", value: s.version },
     ];
     const container = (name: string, command: readonly string[]) => ({
@@ -41,7 +41,7 @@ export function buildMigrationJob(s: ServiceConfig): Manifest {
         apiVersion: "batch/v1",
         kind: "Job",
         metadata: {
-            name: names.migrationJob(s),
+            name: kubeNames.migrationJob(s),
             namespace: s.namespace,
             labels,
             annotations: {

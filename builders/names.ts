@@ -2,8 +2,8 @@ import { createHash } from "crypto";
 import { ServiceConfig } from "../config/types";
 import { labelValueForVersion } from "../config/versions";
 
-/** Object names, in one place so builders, rules and the command line agree. */
-export const names = {
+/** Kubernetes object names (metadata.name), in one place so builders, rules and the command line agree; Pulumi resource names are pulumiNames (service-objects.ts). */
+export const kubeNames = {
     deployment: (s: ServiceConfig) => s.name,
     /** The Deployment Flagger creates and keeps serving the promoted version. */
     primaryDeployment: (s: ServiceConfig) => `${s.name}-primary`,
@@ -73,5 +73,5 @@ export function selectorLabels(s: ServiceConfig): Record<string, string> {
  * (pkg/canary/deployment_controller.go, makePrimaryLabels).
  */
 export function primarySelectorLabels(s: ServiceConfig): Record<string, string> {
-    return { "app.kubernetes.io/name": names.primaryDeployment(s) };
+    return { "app.kubernetes.io/name": kubeNames.primaryDeployment(s) };
 }

@@ -1,5 +1,5 @@
 import { ServiceConfig } from "../config/types";
-import { names } from "./names";
+import { kubeNames } from "./names";
 
 /**
  * PromQL expressions shared by the alert rules, the blue/green metric templates and
@@ -50,7 +50,7 @@ export function crashLoopExpr(s: ServiceConfig): string {
  * `exported_namespace`, or `namespace` on series that have no `exported_namespace`.
  */
 export function canaryFailedExpr(s: ServiceConfig): string {
-    const name = `name="${names.canary(s)}"`;
+    const name = `name="${kubeNames.canary(s)}"`;
     const label = s.alerts.flaggerNamespaceLabel;
     const series = label
         ? `flagger_canary_status{${name},${label}="${s.namespace}"}`
@@ -64,9 +64,9 @@ export function canaryFailedExpr(s: ServiceConfig): string {
  * migration whose first attempt fails and whose retry succeeds has one.
  */
 export function migrationFailedExpr(s: ServiceConfig): string {
-    return `max(kube_job_failed{namespace="${s.namespace}",job_name="${names.migrationJob(s)}",condition="true"}) > 0`;
+    return `max(kube_job_failed{namespace="${s.namespace}",job_name="${kubeNames.migrationJob(s)}",condition="true"}) > 0`;
 }
 
 export function replicasUnavailableExpr(s: ServiceConfig): string {
-    return `max(kube_deployment_status_replicas_unavailable{namespace="${s.namespace}",deployment="${names.primaryDeployment(s)}"}) > 0`;
+    return `max(kube_deployment_status_replicas_unavailable{namespace="${s.namespace}",deployment="${kubeNames.primaryDeployment(s)}"}) > 0`;
 }

@@ -9,7 +9,7 @@ import { buildDatabaseSecret, buildMigrationJob } from "./migration";
 import { buildPrometheusRule } from "./alerts";
 import { releaseObject, ReleaseObject, ServiceObjects } from "./types";
 
-/** Pulumi resource names of one service's objects. Long-lived ones never include the version. */
+/** Pulumi resource names of one service's objects (the N in URN ...::N); Kubernetes object names are kubeNames (names.ts). Long-lived ones never include the version. */
 export const pulumiNames = {
     webhookSecret: (s: ServiceConfig) => `${s.name}-webhook-secret`,
     alertProvider: (s: ServiceConfig) => `${s.name}-alert-provider`,

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
-import { ChecklistConfig } from "../checklist/config";
+import { ChecklistConfig } from "../checklist/pack-config";
 import { findEntry, writeEntry, WriteOutcome } from "./file";
 import { entryMarkdown, notesFrom, notesText, ReleaseNotes } from "./notes";
 import { comingCommits, commitsOfVersion, CommitsRequest, ReleaseCommits } from "./release-commits";

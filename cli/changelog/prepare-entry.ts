@@ -1,11 +1,11 @@
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
-import { loadChecklistConfig } from "../checklist/config";
+import { loadChecklistConfig } from "../checklist/pack-config";
 import { DECLARATIONS } from "../checklist/run";
 import { computeNext, NextRequest } from "../versions/compute-next";
 import { CommandContext } from "../context";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { changelogPath, comingNotes, markdownOf, releaseDate, ServiceNotes, writeServiceEntry } from "./entry";
 import { findEntry, readChangelog } from "./file";
 import { notesFrom } from "./notes";

@@ -2,7 +2,7 @@ import { CHECKLIST, Phase } from "../../policies/checklist";
 import { groupKind } from "../../policies/lib/manifest";
 import { EnforcementLevel, Rule, RuleContext, RuleResult, Severity } from "../../policies/lib/rule";
 import { RULES } from "../../policies/rules";
-import { ChecklistConfig, RuleDeclaration } from "./config";
+import { ChecklistConfig, RuleDeclaration } from "./pack-config";
 import { REPOSITORY_CHECKS, RepositoryInput, runRepositoryCheck } from "./repository-checks";
 import { CheckedResource } from "./resources";
 

@@ -1,13 +1,13 @@
 import { UserError } from "../../config/errors";
 import { parseCommandArgs } from "../args";
-import { loadChecklistConfig } from "../checklist/config";
+import { loadChecklistConfig } from "../checklist/pack-config";
 import { DECLARATIONS } from "../checklist/run";
 import { changelogPath, markdownOf, notesOfVersion, textOf } from "../changelog/entry";
 import { findEntry, readChangelog } from "../changelog/file";
 import { Command, CommandContext } from "../context";
 import { repoRoot } from "../git";
 import { findService, loadProjectStack } from "../project";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { versionProblem } from "../versions/version-arg";
 import * as path from "path";
 

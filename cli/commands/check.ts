@@ -4,7 +4,7 @@ import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { DECLARATIONS, runChecklist } from "../checklist/run";
-import { loadChecklistConfig } from "../checklist/config";
+import { loadChecklistConfig } from "../checklist/pack-config";
 import { formatJson, formatText } from "../checklist/output";
 import { Repository } from "../checklist/repository-checks";
 import { releaseResources } from "../checklist/resources";

@@ -9,7 +9,7 @@ import { codePathspecs, CommitGraph } from "../metrics/lead-time";
 import { Figures, humanDuration, serviceFigures, ServiceEvents, sparkline, stackFigures, Window, weeksOf } from "../metrics/compute";
 import { stackEvents } from "../metrics/events";
 import { findService, projectDir, resolveStack } from "../project";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { didYouMean } from "../suggest";
 
 const USAGE = "releasectl metrics [<service>] [--stack S] [--since 90d|DATE] [--until DATE] [--json | --format table|json|csv]";

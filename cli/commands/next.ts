@@ -80,7 +80,7 @@ Examples:
         if (positionals[0] !== undefined) {
             // the stack loader (YAML, validation) only when a service is named: plain next stays fast
             const { findService, loadProjectStack } = require("../project") as typeof import("../project");
-            const { projectName } = require("../stack/config") as typeof import("../stack/config");
+            const { projectName } = require("../stack/project-name") as typeof import("../stack/project-name");
             const { serviceNextRequest } = require("../versions/auto-version") as typeof import("../versions/auto-version");
             const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: positionals[0] });
             const service = findService(config, positionals[0]);

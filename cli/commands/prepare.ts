@@ -9,7 +9,7 @@ import { lockTimeout } from "../stack/lock";
 import { filePatch } from "../stack/service-diff";
 import { serviceNextRequest } from "../versions/auto-version";
 import { findService, loadProjectStack } from "../project";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { names } from "../../builders/names";
+import { kubeNames } from "../../builders/names";
 import { parseDuration } from "../../config/duration";
 import { UserError } from "../../config/errors";
 import { stackFilePath } from "../../config/load";
@@ -84,7 +84,7 @@ Examples:
         const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: positionals[0] });
         const service = findService(config, positionals[0]);
         const cluster = await connect(ctx.env, values.context ?? config.kubeContext);
-        const target = { namespace: service.namespace, name: names.canary(service) };
+        const target = { namespace: service.namespace, name: kubeNames.canary(service) };
         const statusCtx = { service: service.name, stack, stackVersion: service.version, threshold: service.canary.threshold };
         const where = `in stack ${stack} (namespace ${service.namespace}, ${cluster.where})`;
         const look = async () => interpret(await cluster.read(target), statusCtx);

@@ -5,7 +5,7 @@ import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
 import { createReleaseTag } from "../operations/tag";
 import { findService, loadProjectStack } from "../project";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { readServiceHistory } from "../stack/history";
 import { serviceNextRequest } from "../versions/auto-version";
 import { nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";

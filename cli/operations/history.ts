@@ -5,7 +5,7 @@
 import { UserError } from "../../config/errors";
 import { loadStack, readStackFile } from "../../config/load";
 import { git } from "../git";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { readServiceHistory, ServiceHistory } from "../stack/history";
 import { didYouMean } from "../suggest";
 import { serviceTagPrefix } from "../versions/auto-version";

@@ -7,7 +7,7 @@ import { parseStackText, stackFilePath } from "../../config/load";
 import { ReleaseConfig } from "../../config/types";
 import type { PreparedEntry } from "../changelog/prepare-entry";
 import { CommandContext } from "../context";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { readService, ServiceLocation } from "../stack/edit";
 import { updateFileLocked } from "../stack/lock";
 import { prepareEdit } from "../stack/prepare-edit";

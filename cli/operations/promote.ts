@@ -14,7 +14,7 @@ import { UsageError } from "../context";
 import { findService } from "../project";
 import { copyServiceKey, setServiceMap } from "../promote/copy-keys";
 import { planPromotion, PromotePlan } from "../promote/plan";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { readService, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, releaseText } from "../stack/history";
 import { updateFileLocked } from "../stack/lock";

@@ -10,7 +10,7 @@ import { imageTagForVersion } from "../../config/versions";
 import { changedPaths, repoRoot } from "../git";
 import { findService } from "../project";
 import { shellLine } from "../shell-line";
-import { projectName } from "../stack/config";
+import { projectName } from "../stack/project-name";
 import { readService, reapplyServiceBlock, ReapplyResult, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, Release, releaseText, ServiceHistory } from "../stack/history";
 import { updateFileLocked } from "../stack/lock";

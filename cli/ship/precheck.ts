@@ -1,7 +1,7 @@
 import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
 import { ChecklistReport, runChecklist } from "../checklist/run";
-import { ChecklistConfig } from "../checklist/config";
+import { ChecklistConfig } from "../checklist/pack-config";
 import { readRepository } from "../checklist/repository-state";
 import { Repository } from "../checklist/repository-checks";
 import { releaseResources } from "../checklist/resources";

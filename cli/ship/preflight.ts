@@ -1,4 +1,4 @@
-import { names } from "../../builders/names";
+import { kubeNames } from "../../builders/names";
 import { UserError } from "../../config/errors";
 import { ClusterState, deploymentVersion } from "../cluster/canary-status";
 import { git } from "../git";
@@ -40,7 +40,7 @@ export async function checkEnvironment(release: ShipRelease, env: NodeJS.Process
     const pulumi = findPulumi(env);
     const author = gitAuthor(release.dir, env);
     const cluster = await connect(env, release.kubeContext);
-    const target = { namespace: release.service.namespace, name: names.canary(release.service) };
+    const target = { namespace: release.service.namespace, name: kubeNames.canary(release.service) };
     const baseline = await cluster.read(target);
     const phase = baseline.canary?.status?.phase;
     if (phase !== undefined && BUSY_PHASES.has(phase)) {

@@ -1,4 +1,4 @@
-import { names } from "../../builders/names";
+import { kubeNames } from "../../builders/names";
 import { shellLine } from "../shell-line";
 import { keyDiff } from "../stack/service-diff";
 import { readService } from "../stack/edit";
@@ -168,12 +168,12 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
             const job =
                 m === undefined
                     ? []
-                    : [`the migration Job ${names.migrationJob(r.next)} (${m.phase}${m.own ? "" : ", block unchanged since " + r.from}) runs and must complete before the Deployment changes; a failed Job stops pulumi up`];
+                    : [`the migration Job ${kubeNames.migrationJob(r.next)} (${m.phase}${m.own ? "" : ", block unchanged since " + r.from}) runs and must complete before the Deployment changes; a failed Job stops pulumi up`];
             return {
                 what: [
                     `the preview's update plan, without a second preview: the engine refuses any change the preview did not show (the stack file or the cluster changed since)`,
                     ...job,
-                    `the Deployment ${r.service.namespace}/${names.deployment(r.next)} changes to ${r.version}; Flagger starts the canary`,
+                    `the Deployment ${r.service.namespace}/${kubeNames.deployment(r.next)} changes to ${r.version}; Flagger starts the canary`,
                 ],
                 commands: [w.pulumi(r.pulumiArgs.up)],
             };
@@ -189,7 +189,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
             const c = r.next.canary;
             return {
                 what: [
-                    `follow the Canary ${r.service.namespace}/${names.canary(r.next)} (as releasectl status --watch) every ${formatDuration(t.pollIntervalMs)} until Succeeded or Failed`,
+                    `follow the Canary ${r.service.namespace}/${kubeNames.canary(r.next)} (as releasectl status --watch) every ${formatDuration(t.pollIntervalMs)} until Succeeded or Failed`,
                     `at most ${formatDuration(t.watchTimeoutMs)} (${t.watchTimeoutWhy})`,
                     `Flagger's analysis: success rate ≥ ${c.successRateMin}%, latency ≤ ${c.latencyMaxMs}ms, ${c.threshold} failed checks roll it back`,
                 ],
@@ -293,7 +293,7 @@ export const ROLLBACK_STEPS: readonly StepDef<RollbackStepId>[] = [
         title: "rollback: previous version serves",
         planTitle: "previous serves",
         plan: (r) => ({
-            what: [`until ${r.service.namespace}/${names.primaryDeployment(r.next)} runs ${r.rollback.to} and is rolled out, and no canary moves traffic to ${r.version}; at most ${formatDuration(r.timing.rollbackTimeoutMs)}`],
+            what: [`until ${r.service.namespace}/${kubeNames.primaryDeployment(r.next)} runs ${r.rollback.to} and is rolled out, and no canary moves traffic to ${r.version}; at most ${formatDuration(r.timing.rollbackTimeoutMs)}`],
             commands: [],
             onFailure: "ship stops, says what production runs, and you run",
             recovery: r.rollback.recovery.restore,

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { serviceTargets } from "../../cli/ship/targets";
 import { parseStackText } from "../../config/load";
-import { requireEngine, Workspace } from "./workspace";
+import { checkoutReleased, requireEngine, Workspace } from "./workspace";
 
 /**
  * `ship --target`: the release's preview and up limited to the service's URNs. On the real engine
@@ -15,13 +15,11 @@ describe("ship --target on the real engine", function () {
     this.timeout(15 * 60 * 1000);
     let ws: Workspace;
     let released: string;
-    const rendered = (file: string) => fs.readFileSync(path.join(ws.root, "rendered", "1-manifest", file), "utf8");
+    const rendered = (file: string) => ws.renderedFile(file);
 
     before(() => {
         requireEngine();
-        ws = Workspace.create();
-        ws.ok(["config", "set", "renderYamlToDirectory", path.join(ws.root, "rendered")]);
-        ws.ok(["up", "--yes", "--skip-preview"]);
+        ws = Workspace.applied();
         released = fs.readFileSync(ws.stackFile, "utf8");
     });
     after(() => ws?.remove());
@@ -34,12 +32,8 @@ describe("ship --target on the real engine", function () {
     });
 
     it("a targeted update applies checkout's release and leaves the storefront's pending change unapplied", () => {
-        const next = released
-            .replace("version: 2.4.1\n      previousVersion: 2.4.0", "version: 2.5.0\n      previousVersion: 2.4.1")
-            .replace(/checkout:2\.4\.1/g, "checkout:2.5.0")
-            .replace(/checkout-2\.4\.1/g, "checkout-2.5.0")
-            // another service's edit that is not released now
-            .replace(/(\n    storefront:\n(?: {6,}.*\n)*? {8}stepWeight: )10\n/, "$15\n");
+        // checkout's release, and another service's edit that is not released now
+        const next = checkoutReleased(released).replace(/(\n    storefront:\n(?: {6,}.*\n)*? {8}stepWeight: )10\n/, "$15\n");
         expect(next).to.match(/\n    storefront:\n(?: {6,}.*\n)*? {8}stepWeight: 5\n/);
         const storefrontBefore = rendered("flagger.app_v1beta1-canary-shop-storefront.yaml");
         fs.writeFileSync(ws.stackFile, next);

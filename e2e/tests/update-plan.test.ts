@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { requireEngine, SECRETS, Workspace } from "./workspace";
+import { checkoutReleased, requireEngine, SECRETS, Workspace } from "./workspace";
 
 /**
  * `releasectl ship` previews with `--save-plan` and applies with `pulumi up --plan --skip-preview`:
@@ -18,17 +18,14 @@ describe("update plans on the real engine (ship's preview and apply)", function 
 
     before(() => {
         requireEngine();
-        ws = Workspace.create();
-        ws.ok(["config", "set", "renderYamlToDirectory", path.join(ws.root, "rendered")]);
-        ws.ok(["up", "--yes", "--skip-preview"]);
+        ws = Workspace.applied();
         released = fs.readFileSync(ws.stackFile, "utf8");
         plan = path.join(ws.root, "plan", "plan.json");
         fs.mkdirSync(path.dirname(plan));
     });
     after(() => ws?.remove());
 
-    const release = () =>
-        released.replace("version: 2.4.1\n      previousVersion: 2.4.0", "version: 2.5.0\n      previousVersion: 2.4.1").replace(/checkout:2\.4\.1/g, "checkout:2.5.0").replace(/checkout-2\.4\.1/g, "checkout-2.5.0");
+    const release = () => checkoutReleased(released);
 
     it("the preview writes an update plan, without any secret in plain text", () => {
         expect(release()).to.not.equal(released);
@@ -47,7 +44,7 @@ describe("update plans on the real engine (ship's preview and apply)", function 
         const out = ws.ok(["up", "--yes", "--policy-pack", "policies", "--plan", plan, "--skip-preview"]);
         expect(out).to.match(/checkout-migrate-2\.5\.0 created/);
         expect(out).to.match(/checkout-deployment updated/);
-        const deployment = fs.readFileSync(path.join(ws.root, "rendered", "1-manifest", "apps_v1-deployment-shop-checkout.yaml"), "utf8");
+        const deployment = ws.renderedFile("apps_v1-deployment-shop-checkout.yaml");
         expect(deployment).to.include("image: registry.example.com/shop/checkout:2.5.0");
     });
 
@@ -57,7 +54,7 @@ describe("update plans on the real engine (ship's preview and apply)", function 
         const run = ws.pulumi(["up", "--yes", "--policy-pack", "policies", "--plan", plan, "--skip-preview"]);
         expect(run.code).to.not.equal(0);
         expect(run.output).to.match(/checkout-autoscaler violates plan: properties changed/);
-        const hpa = fs.readFileSync(path.join(ws.root, "rendered", "1-manifest", "autoscaling_v2-horizontalpodautoscaler-shop-checkout.yaml"), "utf8");
+        const hpa = ws.renderedFile("autoscaling_v2-horizontalpodautoscaler-shop-checkout.yaml");
         expect(hpa).to.include("maxReplicas: 12");
         expect(hpa).to.not.include("maxReplicas: 13");
     });

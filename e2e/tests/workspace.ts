@@ -181,6 +181,29 @@ export class Workspace {
     remove(): void {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
+
+    /** A workspace whose stack renders manifests to `renderedFile`'s folder, the example applied once. */
+    static applied(): Workspace {
+        const ws = Workspace.create();
+        ws.ok(["config", "set", "renderYamlToDirectory", path.join(ws.root, "rendered")]);
+        ws.ok(["up", "--yes", "--skip-preview"]);
+        return ws;
+    }
+
+    /** A manifest the last update rendered (`apps_v1-deployment-shop-checkout.yaml`). */
+    renderedFile(name: string): string {
+        return fs.readFileSync(path.join(this.root, "rendered", "1-manifest", name), "utf8");
+    }
+}
+
+/** The example stack's text with checkout released as 2.5.0: version, image tag and evidence links. */
+export function checkoutReleased(text: string): string {
+    const next = text
+        .replace("version: 2.4.1\n      previousVersion: 2.4.0", "version: 2.5.0\n      previousVersion: 2.4.1")
+        .replace(/checkout:2\.4\.1/g, "checkout:2.5.0")
+        .replace(/checkout-2\.4\.1/g, "checkout-2.5.0");
+    if (!next.includes("version: 2.5.0\n      previousVersion: 2.4.1")) throw new Error("the example's checkout is no longer at 2.4.1 after 2.4.0: update checkoutReleased()");
+    return next;
 }
 
 /** The version of @pulumi/kubernetes the program loads: the provider version it asks the engine for. */

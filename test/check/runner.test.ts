@@ -5,7 +5,7 @@ import { buildRelease } from "../../builders/service-objects";
 import { ServiceObjects } from "../../builders/types";
 import { loadStack } from "../../config/load";
 import { DECLARATIONS, runChecklist } from "../../cli/checklist/run";
-import { parseChecklistConfig } from "../../cli/checklist/config";
+import { parseChecklistConfig } from "../../cli/checklist/pack-config";
 import { formatText } from "../../cli/checklist/output";
 import { releaseResources } from "../../cli/checklist/resources";
 import { EXAMPLE_DIR } from "./project";
