@@ -26,6 +26,7 @@
 //   BENCH_FLEET_RESULTS  a JSON-lines file: each fleet measured is appended to it, and a fleet
 //                        already in it (same layout, size and group size) is reused, not measured
 //                        again, so a long run can be split or resumed; each row says when it ran
+//   BENCH_FLEET_REPORT=1 measure nothing: print the tables of the fleets BENCH_FLEET_RESULTS holds
 // It measures the committed program (git HEAD, its policy pack compiled in a temporary copy), so
 // uncommitted edits in the working tree neither count nor break it.
 const { execFileSync, spawn, spawnSync } = require("child_process");
@@ -42,6 +43,7 @@ const LAYOUTS = (process.env.BENCH_FLEET_LAYOUTS ?? "one,grouped").split(",").fi
 const GROUP = Number(process.env.BENCH_FLEET_GROUP ?? 35);
 const KEEP = process.env.BENCH_FLEET_KEEP === "1";
 const RESULTS = process.env.BENCH_FLEET_RESULTS;
+const REPORT_ONLY = process.env.BENCH_FLEET_REPORT === "1";
 const RELEASES = Math.max(1, Number(process.env.BENCH_FLEET_RELEASES ?? 3));
 const PASSPHRASE = "bench-passphrase";
 const POLL_MS = 100;
@@ -72,7 +74,9 @@ for (const bin of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernet
  */
 function buildTemplate(dir) {
     fs.mkdirSync(dir, { recursive: true });
-    const archive = execFileSync("git", ["archive", "--format=tar", "HEAD"], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
+    // Others may commit while a long run goes on: one commit, named in every result, for all its fleets.
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const archive = execFileSync("git", ["archive", "--format=tar", commit], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
     execFileSync("tar", ["-x", "-C", dir], { input: archive });
     // The repository's own stacks (with their salts) are not the bench's.
     for (const f of fs.readdirSync(dir)) if (/^Pulumi\..+\.yaml$/.test(f)) fs.rmSync(path.join(dir, f));
@@ -80,6 +84,7 @@ function buildTemplate(dir) {
     // Only what the pack imports: the full tsconfig also compiles the tests.
     fs.writeFileSync(path.join(dir, "tsconfig.bench.json"), JSON.stringify({ extends: "./tsconfig.json", include: ["policies/**/*.ts"] }));
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "tsconfig.bench.json"], { cwd: dir, stdio: "inherit" });
+    return commit;
 }
 
 /**
@@ -246,7 +251,7 @@ function fleetStacks(count, layout) {
 }
 
 /** Measures one fleet in a fresh temporary directory; returns its figures (seconds, MB). */
-async function measureFleet(template, crypter, count, layout) {
+async function measureFleet(template, commit, crypter, count, layout) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `releasectl-fleet-${layout}-${count}-`));
     const dir = path.join(root, "project");
     fs.cpSync(template, dir, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
@@ -278,7 +283,7 @@ async function measureFleet(template, crypter, count, layout) {
         fs.writeFileSync(stackFile(stack), stringify({ encryptionsalt: crypter.salt, config: encrypted(config, crypter.encrypt) }, { lineWidth: 0 }));
     };
     const pack = ["--policy-pack", "policies"];
-    const result = { count, layout, group: GROUP, at: new Date().toISOString(), stacks: stacks.length, ...machineLoad(), resources: 0, rss: { program: 0, pack: 0, engine: 0 } };
+    const result = { count, layout, group: GROUP, commit, at: new Date().toISOString(), stacks: stacks.length, ...machineLoad(), resources: 0, rss: { program: 0, pack: 0, engine: 0 } };
     const noteRss = (run) => {
         for (const k of Object.keys(result.rss)) result.rss[k] = Math.max(result.rss[k], run.rss[k] ?? 0);
     };
@@ -479,6 +484,7 @@ async function main() {
         // Built when the first fleet is measured (not at all when every one is reused).
         const template = path.join(work, "template");
         let crypter;
+        let commit;
         for (const layout of LAYOUTS) {
             byLayout[layout] = [];
             for (const count of SIZES) {
@@ -488,16 +494,17 @@ async function main() {
                     byLayout[layout].push(reused);
                     continue;
                 }
+                if (REPORT_ONLY) continue;
                 const started = Date.now();
                 if (!crypter) {
-                    buildTemplate(template);
+                    commit = buildTemplate(template);
                     crypter = passphraseCrypter(PASSPHRASE);
                 }
-                const r = await measureFleet(template, crypter, count, layout);
+                const r = await measureFleet(template, commit, crypter, count, layout);
                 byLayout[layout].push(r);
                 if (RESULTS) fs.appendFileSync(RESULTS, `${JSON.stringify(r)}\n`);
                 console.log(
-                    `${layout} ${count}: ${r.stacks} stack(s), preview ${seconds(r.preview)}, up ${seconds(r.up)}, release ${seconds(r.release)}, program ${megabytes(r.rss.program)} MB; release runs ${r.release?.runs?.map((x) => x.toFixed(1)).join(", ") ?? "—"}: ${r.releaseChanges ?? "—"} (node -e 0 ${r.nodeMs.toFixed(0)} ms, load ${r.load.toFixed(2)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+                    `${layout} ${count} (program at ${commit}): ${r.stacks} stack(s), preview ${seconds(r.preview)}, up ${seconds(r.up)}, release ${seconds(r.release)}, program ${megabytes(r.rss.program)} MB; release runs ${r.release?.runs?.map((x) => x.toFixed(1)).join(", ") ?? "—"}: ${r.releaseChanges ?? "—"} (node -e 0 ${r.nodeMs.toFixed(0)} ms, load ${r.load.toFixed(2)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
                 );
             }
         }
@@ -505,6 +512,7 @@ async function main() {
         if (!KEEP) fs.rmSync(work, { recursive: true, force: true });
     }
     for (const layout of LAYOUTS) {
+        if (byLayout[layout].length === 0) continue;
         printLayout(layout, byLayout[layout]);
         printFits(layout, byLayout[layout]);
     }
