@@ -373,6 +373,7 @@ function printLayout(layout, results) {
             "node -e 0 ms": r.nodeMs.toFixed(0),
             load: r.load.toFixed(2),
             "at UTC": r.at.slice(11, 16),
+            program: r.commit ?? "—",
         })),
     );
 }
@@ -415,11 +416,31 @@ function fit(points) {
     return { a, b, r2, ratio, slope, superlinear, sizes: ok.map((p) => p.n) };
 }
 
+/**
+ * Least squares of t = a·stacks + b·N with no intercept, for a fleet of several stacks: what each
+ * stack costs whatever its size (the CLI, language host, program and pack starting) and what
+ * each service costs. Undefined with fewer than two sizes or a single stack count.
+ */
+function fitPerStack(points) {
+    const ok = points.filter((p) => p.t !== undefined);
+    const skk = ok.reduce((s, p) => s + p.k * p.k, 0);
+    const skn = ok.reduce((s, p) => s + p.k * p.n, 0);
+    const snn = ok.reduce((s, p) => s + p.n * p.n, 0);
+    const det = skk * snn - skn * skn;
+    if (ok.length < 2 || Math.abs(det) < 1e-9) return undefined;
+    const skt = ok.reduce((s, p) => s + p.k * p.t, 0);
+    const snt = ok.reduce((s, p) => s + p.n * p.t, 0);
+    return { a: (skt * snn - snt * skn) / det, b: (snt * skk - skt * skn) / det };
+}
+
 function printFits(layout, results) {
     const rows = [];
     for (const key of ["preview", "up", "release"]) {
-        const f = fit(results.map((r) => ({ n: r.count, t: r[key]?.state === "ok" ? r[key].seconds : undefined })));
+        const points = results.map((r) => ({ n: r.count, k: r.stacks, t: r[key]?.state === "ok" ? r[key].seconds : undefined }));
+        const f = fit(points);
         if (!f) continue;
+        // Several stacks (the grouped fleet's preview and up): each stack's fixed cost apart.
+        const g = key !== "release" && results.some((r) => r.stacks > 1) ? fitPerStack(points) : undefined;
         rows.push({
             [`${layout}: fit`]: key,
             sizes: f.sizes.join(","),
@@ -429,6 +450,7 @@ function printFits(layout, results) {
             "cost ratio largest/smallest": f.ratio === undefined ? "—" : f.ratio.toFixed(2),
             "log-log slope": f.slope === undefined ? "—" : f.slope.toFixed(2),
             growth: f.superlinear ? "FASTER THAN LINEAR" : f.ratio === undefined && f.slope === undefined ? "too few sizes" : "linear",
+            "s per stack + ms per service": g ? `${g.a.toFixed(2)} + ${(g.b * 1000).toFixed(0)}` : "—",
         });
     }
     if (rows.length) printTable(rows);
