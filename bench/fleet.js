@@ -7,8 +7,8 @@
 //            longer fits Linux's 131,072-byte limit and the engine cannot start the program;
 //   grouped  a stack per group of BENCH_FLEET_GROUP (35) services, production-g01, -g02, ...,
 //            each with releasectl:environment: production (the design docs/scale.md chose).
-// For each it times preview, `up` from empty and a one-service release (ship's `up` arguments,
-// cli/ship/decide.ts: `up --stack S --policy-pack policies --yes`), in the grouped layout the
+// For each it times preview, `up` from empty and a one-service release as ship runs it
+// (cli/ship/decide.ts: `preview --save-plan PLAN`, then `up --yes --plan PLAN --skip-preview`), in the grouped layout the
 // whole fleet's stacks one after the other and the release in the first group's stack, and
 // records the peak RSS of the program (the node process the language host starts). It prints a
 // table per layout beside issue 14's figures, a least-squares fit of time against N with a flag
@@ -314,14 +314,18 @@ async function measureFleet(template, commit, crypter, count, layout) {
         result.preview = await phase("preview", (s) => ["preview", "--stack", s.name, ...pack], stacks);
         result.up = await phase("up", (s) => ["up", "--stack", s.name, ...pack, "--yes"], stacks);
         if (result.up.state === "ok") {
-            // The release: svc-000 one patch version up in its stack (the first), then ship's `up`;
+            // The release: svc-000 one patch version up in its stack (the first), then ship's preview and up;
             // RELEASES times, each on the previous one, and their median kept.
             const [first] = stacks;
             const runs = [];
             for (let k = 0; k < RELEASES; k++) {
                 first.services = first.services.map(([name, service]) => [name, name === "svc-000" ? released(service) : service]);
                 writeStack(first);
-                const run = await phase("release", (s) => ["up", "--stack", s.name, ...pack, "--yes"], [first]);
+                // as ship runs it: the preview saves an update plan, up applies it without a second preview
+                const plan = path.join(root, `release-${k}.plan.json`);
+                const previewed = await phase("release", (s) => ["preview", "--stack", s.name, ...pack, "--save-plan", plan], [first]);
+                const applied = previewed.state === "ok" ? await phase("release", (s) => ["up", "--stack", s.name, ...pack, "--yes", "--plan", plan, "--skip-preview"], [first]) : previewed;
+                const run = applied.state === "ok" ? { state: "ok", seconds: previewed.seconds + applied.seconds } : applied;
                 if (run.state !== "ok") {
                     runs.length = 0;
                     result.release = run;
