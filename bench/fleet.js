@@ -20,6 +20,7 @@
 //                        1,10,50,100,200,500)
 //   BENCH_FLEET_LAYOUTS  one,grouped (default both)
 //   BENCH_FLEET_GROUP    services per stack in the grouped layout (default 35)
+//   BENCH_FLEET_TARGET=1 the release as ship --target runs it (svc-000's URNs only)
 //   BENCH_FLEET_RELEASES one-service releases per fleet, one after the other (default 3); the
 //                        table shows their median, as one release is the figure goals compare
 //   BENCH_FLEET_KEEP=1   keep the temporary directories (their paths are printed)
@@ -40,6 +41,16 @@ const { ROOT, generatedStack, time, median, printTable } = require("./_lib");
 const ENGINE_BIN = path.join(ROOT, "e2e", "engine", "bin");
 const SIZES = (process.env.BENCH_FLEET_SIZES ?? "1,10,50").split(",").map(Number).filter((n) => n > 0);
 const LAYOUTS = (process.env.BENCH_FLEET_LAYOUTS ?? "one,grouped").split(",").filter(Boolean);
+/** BENCH_FLEET_TARGET=1: the release as `ship --target` runs it, limited to svc-000's URNs. */
+const TARGET = process.env.BENCH_FLEET_TARGET === "1";
+
+/** `--target URN` for each of svc-000's resources, as ship --target computes them (dist/, npm run build). */
+function targetArgs(dir, stack, before, after) {
+    const { parseStackText } = require(path.join(ROOT, "dist", "config", "load.js"));
+    const { serviceTargets } = require(path.join(ROOT, "dist", "cli", "ship", "targets.js"));
+    const shown = `Pulumi.${stack}.yaml`;
+    return serviceTargets(parseStackText(dir, stack, before, shown), parseStackText(dir, stack, after, shown), "svc-000").flatMap((urn) => ["--target", urn]);
+}
 const GROUP = Number(process.env.BENCH_FLEET_GROUP ?? 35);
 const KEEP = process.env.BENCH_FLEET_KEEP === "1";
 const RESULTS = process.env.BENCH_FLEET_RESULTS;
@@ -283,7 +294,7 @@ async function measureFleet(template, commit, crypter, count, layout) {
         fs.writeFileSync(stackFile(stack), stringify({ encryptionsalt: crypter.salt, config: encrypted(config, crypter.encrypt) }, { lineWidth: 0 }));
     };
     const pack = ["--policy-pack", "policies"];
-    const result = { count, layout, group: GROUP, commit, at: new Date().toISOString(), stacks: stacks.length, ...machineLoad(), resources: 0, rss: { program: 0, pack: 0, engine: 0 } };
+    const result = { count, layout, group: GROUP, target: TARGET, commit, at: new Date().toISOString(), stacks: stacks.length, ...machineLoad(), resources: 0, rss: { program: 0, pack: 0, engine: 0 } };
     const noteRss = (run) => {
         for (const k of Object.keys(result.rss)) result.rss[k] = Math.max(result.rss[k], run.rss[k] ?? 0);
     };
@@ -319,12 +330,14 @@ async function measureFleet(template, commit, crypter, count, layout) {
             const [first] = stacks;
             const runs = [];
             for (let k = 0; k < RELEASES; k++) {
+                const before = fs.readFileSync(stackFile(first), "utf8");
                 first.services = first.services.map(([name, service]) => [name, name === "svc-000" ? released(service) : service]);
                 writeStack(first);
+                const target = TARGET ? targetArgs(dir, first.name, before, fs.readFileSync(stackFile(first), "utf8")) : [];
                 // as ship runs it: the preview saves an update plan, up applies it without a second preview
                 const plan = path.join(root, `release-${k}.plan.json`);
-                const previewed = await phase("release", (s) => ["preview", "--stack", s.name, ...pack, "--save-plan", plan], [first]);
-                const applied = previewed.state === "ok" ? await phase("release", (s) => ["up", "--stack", s.name, ...pack, "--yes", "--plan", plan, "--skip-preview"], [first]) : previewed;
+                const previewed = await phase("release", (s) => ["preview", "--stack", s.name, ...pack, ...target, "--save-plan", plan], [first]);
+                const applied = previewed.state === "ok" ? await phase("release", (s) => ["up", "--stack", s.name, ...pack, ...target, "--yes", "--plan", plan, "--skip-preview"], [first]) : previewed;
                 const run = applied.state === "ok" ? { state: "ok", seconds: previewed.seconds + applied.seconds } : applied;
                 if (run.state !== "ok") {
                     runs.length = 0;
@@ -530,7 +543,7 @@ async function main() {
                 byLayout[layout].push(r);
                 if (RESULTS) fs.appendFileSync(RESULTS, `${JSON.stringify(r)}\n`);
                 console.log(
-                    `${layout} ${count} (program at ${commit}): ${r.stacks} stack(s), preview ${seconds(r.preview)}, up ${seconds(r.up)}, release ${seconds(r.release)}, program ${megabytes(r.rss.program)} MB; release runs ${r.release?.runs?.map((x) => x.toFixed(1)).join(", ") ?? "—"}: ${r.releaseChanges ?? "—"} (node -e 0 ${r.nodeMs.toFixed(0)} ms, load ${r.load.toFixed(2)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+                    `${layout} ${count} (program at ${commit}): ${r.stacks} stack(s), preview ${seconds(r.preview)}, up ${seconds(r.up)}, release${r.target ? " (--target)" : ""} ${seconds(r.release)}, program ${megabytes(r.rss.program)} MB; release runs ${r.release?.runs?.map((x) => x.toFixed(1)).join(", ") ?? "—"}: ${r.releaseChanges ?? "—"} (node -e 0 ${r.nodeMs.toFixed(0)} ms, load ${r.load.toFixed(2)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
                 );
             }
         }
