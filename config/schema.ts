@@ -180,6 +180,9 @@ const SELECTOR_JSON = `^${MATCHER_JSON}(?:,${MATCHER_JSON})*$`;
 // Builders: each returns its field with the literal key types kept.
 
 const str = (f: Omit<StringField, "kind">): StringField => ({ kind: "string", ...f });
+/** A command flagger-loadtester runs for a webhook: any text that is not blank; its default is computed. */
+const webhookCommand = (allowed: string, description: string, defaultText: string): StringField =>
+    str({ check: (s) => s.trim() !== "", jsonPattern: "\\S", allowed, description, defaultText });
 const int = (min: number, max: number, def: number, description: string, more: Partial<IntegerField> = {}): IntegerField => ({
     kind: "integer",
     min,
@@ -340,21 +343,13 @@ const CANARY = obj(
         // Flagger's tutorials install the load tester into a namespace called `test`; a production
         // install runs it beside Flagger: helm upgrade -i flagger-loadtester flagger/loadtester -n flagger-system
         loadTesterUrl: url("http://flagger-loadtester.flagger-system/", "an http(s) URL", "flagger-loadtester address"),
-        smokeTest: str({
-            check: (s) => s.trim() !== "",
-            jsonPattern: "\\S",
-            allowed: "a shell command",
-            description: "`pre-rollout` webhook run by flagger-loadtester before any traffic moves",
-            defaultText: "`curl -sSf --max-time 10 http://<name>-canary.<ns>:<port><readinessPath>`",
-        }),
+        smokeTest: webhookCommand("a shell command", "`pre-rollout` webhook run by flagger-loadtester before any traffic moves", "`curl -sSf --max-time 10 http://<name>-canary.<ns>:<port><readinessPath>`"),
         smokeTestTimeout: flaggerDuration("30s", `a duration such as 30s ${FLAGGER_DURATION_NOTE}`, "timeout of the smoke test"),
-        loadTest: str({
-            check: (s) => s.trim() !== "",
-            jsonPattern: "\\S",
-            allowed: "a command",
-            description: "`rollout` webhook that generates traffic during analysis",
-            defaultText: "`hey -z 1m -q 10 -c 2 http://<name>-canary.<ns>:<port>/`; nginx: `hey -z 1m -q 10 -c 2 -host <host> <ingressControllerUrl>/`",
-        }),
+        loadTest: webhookCommand(
+            "a command",
+            "`rollout` webhook that generates traffic during analysis",
+            "`hey -z 1m -q 10 -c 2 http://<name>-canary.<ns>:<port>/`; nginx: `hey -z 1m -q 10 -c 2 -host <host> <ingressControllerUrl>/`",
+        ),
         loadTestTimeout: flaggerDuration("5s", `a duration such as 30s ${FLAGGER_DURATION_NOTE}`, "timeout of each load test call"),
         host: str({
             pattern: HOSTNAME,
