@@ -69,10 +69,10 @@ function pickStack(dir: string, stackOption: string | undefined, env: NodeJS.Pro
 export function environmentStacks(dir: string, name: string): string[] | undefined {
     if (fs.existsSync(stackFilePath(dir, name))) return undefined;
     const index = stackIndex(dir);
-    const stacks = index.entries.filter((e) => e.environment === name).map((e) => e.stack);
-    if (stacks.length === 0) return undefined;
+    // an unreadable stack file might be one of them: say so rather than check without it
     if (index.unreadable !== undefined) throw index.unreadable;
-    return stacks;
+    const stacks = index.entries.filter((e) => e.environment === name).map((e) => e.stack);
+    return stacks.length === 0 ? undefined : stacks;
 }
 
 /**

@@ -9,16 +9,28 @@ import { UserError } from "./errors";
  * keep comments and layout, still goes through `yaml`'s Document API.
  */
 export function readYamlValues(text: string, file: string): unknown {
+    const read = yamlValues(text, file);
+    if (read.ok) return read.data;
+    const at = read.line === undefined ? "" : `:${read.line}:${read.column}`;
+    throw new UserError(`${file}${at}: ${read.message}`, "EYAML");
+}
+
+/**
+ * The same reading, its problem as data: the history of a stack file skips an unreadable
+ * version and says why (`line 3, column 1: ...`), where the loader stops.
+ */
+export function yamlValues(text: string, file = ""): { ok: true; data: unknown } | { ok: false; line?: number; column?: number; reason: string; message: string } {
     let documents: unknown[];
     try {
         documents = loadAll(text, { filename: file });
     } catch (e) {
         if (!(e instanceof YAMLException)) throw e;
-        const at = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
-        throw new UserError(`${file}${at}: malformed YAML: ${e.reason}; fix the syntax and run again`, "EYAML");
+        const mark = e.mark ? { line: e.mark.line + 1, column: e.mark.column + 1 } : {};
+        return { ok: false, ...mark, reason: e.reason, message: `malformed YAML: ${e.reason}; fix the syntax and run again` };
     }
     if (documents.length > 1) {
-        throw new UserError(`${file}: holds ${documents.length} YAML documents (--- separators); a stack file is one document`, "EYAML");
+        const reason = `holds ${documents.length} YAML documents (--- separators)`;
+        return { ok: false, reason, message: `${reason}; a stack file is one document` };
     }
-    return documents[0];
+    return { ok: true, data: documents[0] };
 }

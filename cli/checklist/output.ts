@@ -47,7 +47,12 @@ export function formatText(report: ChecklistReport, header: ReportHeader): strin
 }
 
 export function formatJson(report: ChecklistReport, header: ReportHeader): string {
-    const json = {
+    return `${JSON.stringify(reportJson(report, header), null, 2)}\n`;
+}
+
+/** The JSON report as data (`check --stack <environment>` puts one per stack in an array). */
+export function reportJson(report: ChecklistReport, header: ReportHeader) {
+    return {
         stack: header.stack,
         environment: header.environment,
         services: header.services,
@@ -77,7 +82,6 @@ export function formatJson(report: ChecklistReport, header: ReportHeader): strin
             })),
         })),
     };
-    return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 function pad(text: string, width: number): string {

@@ -5,7 +5,7 @@ import { stackFilePath } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { DECLARATIONS, runChecklist } from "../checklist/run";
 import { loadChecklistConfig } from "../checklist/pack-config";
-import { formatJson, formatText } from "../checklist/output";
+import { formatJson, formatText, reportJson } from "../checklist/output";
 import { Repository } from "../checklist/repository-checks";
 import { releaseResources } from "../checklist/resources";
 import { Command, CommandContext } from "../context";
@@ -97,7 +97,7 @@ Examples:
         const results = group.map((stack) => ({ stack, ...one(stack) }));
         const failed = results.filter((r) => !r.report.passed).map((r) => r.stack);
         if (values.json) {
-            const stacks = results.map((r) => JSON.parse(formatJson(r.report, r.header)) as unknown);
+            const stacks = results.map((r) => reportJson(r.report, r.header));
             ctx.stdout.write(`${JSON.stringify({ environment: values.stack, passed: failed.length === 0, stacks }, null, 2)}\n`);
         } else {
             ctx.stdout.write(results.map((r) => formatText(r.report, r.header)).join("\n"));

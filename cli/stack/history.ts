@@ -3,7 +3,7 @@ import * as path from "path";
 import { UserError } from "../../config/errors";
 import { fileHistory, FileCommit, isTracked, readBlobs, repoState } from "../git";
 import { decodeStackBytes } from "./stack-text";
-import { readYamlValues } from "../../config/yaml-values";
+import { yamlValues } from "../../config/yaml-values";
 import type { ReadResult } from "./yaml-incremental";
 
 /**
@@ -200,13 +200,9 @@ export function versionReader(versions: number): { read(text: string): ReadResul
     }
     return {
         read(text: string): ReadResult {
-            try {
-                return { ok: true, data: readYamlValues(text, "") ?? null, full: true };
-            } catch (e) {
-                if (!(e instanceof UserError)) throw e;
-                // "<file>:<line>:<column>: malformed YAML: <reason>; fix the syntax and run again", without the file
-                return { ok: false, error: e.message.replace(/^:?(\d+):(\d+): malformed YAML: /, "line $1, column $2: ").replace(/; fix the syntax and run again$/, "").replace(/^: /, "") };
-            }
+            const read = yamlValues(text);
+            if (read.ok) return { ok: true, data: read.data ?? null, full: true };
+            return { ok: false, error: read.line === undefined ? read.reason : `line ${read.line}, column ${read.column}: ${read.reason}` };
         },
     };
 }
