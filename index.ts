@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProgramConfig, ServiceRelease } from "./components";
+import { loadProgramConfig, ServiceRelease, serviceOutputs, targetedServices } from "./components";
 
 // One release per service, at the version the stack configuration names. Rolling back is
 // re-applying an earlier configuration (releasectl rollback) and running `pulumi up` again.
@@ -14,22 +14,30 @@ const provider = new k8s.Provider("kubernetes", {
     renderYamlToDirectory: config.renderYamlToDirectory,
 });
 
-const releases = config.services.map(
-    (service) => new ServiceRelease(service.name, { config, service }, { providers: { kubernetes: provider } }),
+// Under `releasectl ship --target` only the released service is declared (the engine keeps the
+// others as they are); otherwise, and always under a plain `pulumi up`, every service is.
+const only = targetedServices(process.env, pulumi.getStack(), config.services.map((s) => s.name));
+const declared = config.services.filter((s) => only === undefined || only.has(s.name));
+const releases = new Map(
+    declared.map((service) => [service.name, new ServiceRelease(service.name, { config, service }, { providers: { kubernetes: provider } })]),
 );
 
 /** Per service: version, image, previous version, rollback flag and object names. */
 export const services = Object.fromEntries(
-    releases.map((release, i) => [
-        config.services[i].name,
-        {
-            version: release.version,
-            image: release.image,
-            previousVersion: release.previousVersion,
-            rollback: release.rollback,
-            objects: release.objectNames,
-        },
-    ]),
+    config.services.map((service) => {
+        const release = releases.get(service.name);
+        if (release === undefined) return [service.name, serviceOutputs(config, service)];
+        return [
+            service.name,
+            {
+                version: release.version,
+                image: release.image,
+                previousVersion: release.previousVersion,
+                rollback: release.rollback,
+                objects: release.objectNames,
+            },
+        ];
+    }),
 );
 export const namespace = config.namespace;
 export const environment = config.environment;

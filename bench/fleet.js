@@ -334,11 +334,17 @@ async function measureFleet(template, commit, crypter, count, layout) {
                 first.services = first.services.map(([name, service]) => [name, name === "svc-000" ? released(service) : service]);
                 writeStack(first);
                 const target = TARGET ? targetArgs(dir, first.name, before, fs.readFileSync(stackFile(first), "utf8")) : [];
+                // and, as ship --target does, the program declares only svc-000 (components/targetedServices.ts)
+                if (TARGET) {
+                    env.RELEASECTL_TARGET_FILE = path.join(root, "targets.json");
+                    fs.writeFileSync(env.RELEASECTL_TARGET_FILE, JSON.stringify({ stack: first.name, services: ["svc-000"] }));
+                }
                 // as ship runs it: the preview saves an update plan, up applies it without a second preview
                 const plan = path.join(root, `release-${k}.plan.json`);
                 const previewed = await phase("release", (s) => ["preview", "--stack", s.name, ...pack, ...target, "--save-plan", plan], [first]);
                 const applied = previewed.state === "ok" ? await phase("release", (s) => ["up", "--stack", s.name, ...pack, ...target, "--yes", "--plan", plan, "--skip-preview"], [first]) : previewed;
                 const run = applied.state === "ok" ? { state: "ok", seconds: previewed.seconds + applied.seconds } : applied;
+                delete env.RELEASECTL_TARGET_FILE;
                 if (run.state !== "ok") {
                     runs.length = 0;
                     result.release = run;

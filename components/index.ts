@@ -1,3 +1,4 @@
 export * from "./serviceRelease";
 export * from "./kubernetesObject";
 export * from "./programConfig";
+export * from "./targetedServices";

@@ -53,3 +53,14 @@ export class ServiceRelease extends pulumi.ComponentResource {
         });
     }
 }
+
+/** The stack output `services.<name>` of a service, from its configuration alone (no resources). */
+export function serviceOutputs(config: ReleaseConfig, service: ServiceConfig) {
+    return {
+        version: service.version,
+        image: imageReference(service),
+        previousVersion: service.previousVersion,
+        rollback: service.rollback,
+        objects: objectNamesOf(buildServiceObjects(config, service).objects.map((o) => o.manifest)),
+    };
+}

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
 import { UserError } from "../../config/errors";
+import { TARGET_FILE_ENV, TargetFile } from "../../config/target-file";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext, UsageError } from "../context";
 import { announce } from "../ship/announce";
@@ -119,8 +120,9 @@ Options:
   --no-changelog          do not write the changelog entry (the notes still make the tag
                           message and the announcements)
   --target                preview and apply only this service's resources (pulumi --target with
-                          their URNs: the release's objects and those it replaces). Faster in a
-                          large stack, at a price: drift in the rest of the stack (another
+                          their URNs: the release's objects and those it replaces), with the
+                          program declaring this service alone. As fast in a large stack as in
+                          a small one, at a price: drift in the rest of the stack (another
                           service's edited but unapplied configuration, a resource changed by
                           hand) stays unseen and unapplied, and stack-wide policies judge only
                           what is applied. The rollback still applies the whole stack. Run a
@@ -256,6 +258,10 @@ Examples:
         process.on("SIGINT", onInterrupt);
         try {
             fs.mkdirSync(path.dirname(release.planFile), { mode: 0o700 });
+            if (release.targetFile !== undefined) {
+                const target: TargetFile = { stack: release.stack, services: [release.service.name] };
+                fs.writeFileSync(release.targetFile, JSON.stringify(target) + "\n", { mode: 0o600 });
+            }
             const steps: StepView[] = pendingSteps();
             const progress: Progress = values.json ? jsonProgress(ctx.stdout) : tty ? liveProgress(ctx.stdout, steps) : plainProgress(ctx.stdout);
             if (!values.json) {
@@ -265,7 +271,8 @@ Examples:
             const deps: ShipDeps = {
                 progress,
                 git: shipGit(release.dir, release.file, release.fileName, ctx.env),
-                pulumi: (args, opts) => runPulumi(environment.pulumi, args, { cwd: release.dir, env: ctx.env, ...opts }),
+                // RELEASECTL_TARGET_FILE only where the release passes it (its preview and up), never inherited
+                pulumi: (args, opts) => runPulumi(environment.pulumi, args, { ...opts, cwd: release.dir, env: { ...ctx.env, [TARGET_FILE_ENV]: undefined, ...opts?.env } }),
                 readCluster: () => environment.cluster.read(environment.target),
                 precheck: check,
                 rollback: (to) => performRollback({ dir: release.dir, stack: release.stack, service: release.service.name, to, shown: release.shown, env: ctx.env }),

@@ -63,6 +63,12 @@ export interface ShipRelease {
     readonly planFile: string;
     /** --target: the URNs the release's preview and up are limited to (empty: the whole stack). */
     readonly targets: readonly string[];
+    /**
+     * --target: the file (beside the plan) that tells the program to declare only this service
+     * (components/targetedServices.ts), passed as RELEASECTL_TARGET_FILE to the release's preview
+     * and up, never to the rollback's up.
+     */
+    readonly targetFile?: string;
     readonly tagName: string;
     readonly tagPrefix: string;
     /** The annotated tag's message: the release notes, as releasectl tag <service> writes them. */
@@ -206,6 +212,7 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
         },
         planFile: input.planFile,
         targets,
+        targetFile: targets.length === 0 ? undefined : path.join(path.dirname(input.planFile), "targets.json"),
         tagName,
         tagPrefix,
         tagMessage: notes === undefined ? `release ${tagName}\n` : tagMessage(tagName, { commits: notes.commits.commits, previousTag: notes.commits.previousTag }),

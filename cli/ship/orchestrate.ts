@@ -1,3 +1,4 @@
+import { TARGET_FILE_ENV } from "../../config/target-file";
 import { watchCanary } from "./cluster-watch";
 import { ShipRelease } from "./decide";
 import { breachFailure, confirmQuestion, firstLine, policyReason, reasonOf, releasedText, short, StepFailure, upFailure } from "./messages";
@@ -143,7 +144,7 @@ const BODIES: Record<ReleaseStepId, Body> = {
     // a failure here has applied nothing, so the commit is reverted, not rolled back.
     preview: (run) =>
         run.step("preview", async (note) => {
-            const result = await run.deps.pulumi(run.r.pulumiArgs.preview, { onLine: note, events: true });
+            const result = await run.deps.pulumi(run.r.pulumiArgs.preview, { onLine: note, events: true, env: programEnv(run.r) });
             if (result.code !== 0) {
                 const failure = pulumiFailure(result);
                 if (failure.policies.length > 0) {
@@ -160,7 +161,7 @@ const BODIES: Record<ReleaseStepId, Body> = {
     // apply, canary, monitor: production changes; any failure rolls back.
     apply: (run) =>
         run.step("apply", async (note) => {
-            const result = await run.deps.pulumi(run.r.pulumiArgs.up, { onLine: note, events: true });
+            const result = await run.deps.pulumi(run.r.pulumiArgs.up, { onLine: note, events: true, env: programEnv(run.r) });
             if (result.code !== 0) throw new StepFailure(`pulumi up failed: ${upFailure(result)}`, "pulumi up failed");
             return `applied ${run.r.version}`;
         }),
@@ -213,3 +214,8 @@ const BODIES: Record<ReleaseStepId, Body> = {
         run.announcements.release = await run.announceStep("announce", undefined, releasedText(run.r, run.facts.author, run.monitorResult, run.tag));
     },
 };
+
+/** The release's preview and up under --target: the program declares only the released service. */
+function programEnv(r: ShipRelease): Record<string, string> | undefined {
+    return r.targetFile === undefined ? undefined : { [TARGET_FILE_ENV]: r.targetFile };
+}

@@ -20,7 +20,11 @@ export interface ShipDeps {
     readonly progress: Progress;
     readonly git: ShipGit;
     /** `events: true` (preview, up): the result carries the engine's events, which say why it failed. */
-    readonly pulumi: (args: readonly string[], opts?: { onLine?: (line: string) => void; secret?: boolean; events?: boolean }) => Promise<PulumiResult>;
+    /** `env`: variables added to the command's environment. */
+    readonly pulumi: (
+        args: readonly string[],
+        opts?: { onLine?: (line: string) => void; secret?: boolean; events?: boolean; env?: Readonly<Record<string, string>> },
+    ) => Promise<PulumiResult>;
     readonly readCluster: () => Promise<ClusterState>;
     readonly precheck: () => ChecklistReport;
     /** `releasectl rollback <service> --to <version>`: writes the stack file, or throws why not. */

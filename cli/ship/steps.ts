@@ -148,7 +148,7 @@ export const RELEASE_STEPS: readonly ReleaseStepDef[] = [
                 `the pre-release check through Pulumi, with the policy pack in ${r.policyPack}/; the preview's update plan is saved for the apply`,
                 ...(r.targets.length === 0
                     ? []
-                    : [`--target: limited to ${r.service.name}'s ${r.targets.length} resources (preview and apply); the rest of the stack is neither previewed nor applied, drift there stays unseen`]),
+                    : [`--target: limited to ${r.service.name}'s ${r.targets.length} resources (preview and apply); the program declares only ${r.service.name} and the rest of the stack is neither previewed nor applied, drift there stays unseen`]),
             ],
             commands: [w.pulumi(r.pulumiArgs.preview)],
             onFailure: `stop: nothing was applied, so there is nothing to roll back: a new commit "revert release ${r.service.name} ${r.version}: ..." restores ${w.files} byte for byte, and pulumi up does not run (exit 1)`,

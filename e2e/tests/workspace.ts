@@ -92,10 +92,11 @@ export class Workspace {
         return env;
     }
 
-    pulumi(args: readonly string[]): PulumiRun {
+    /** `env`: variables added to the engine's environment (and so to the program's). */
+    pulumi(args: readonly string[], env: Readonly<Record<string, string>> = {}): PulumiRun {
         const result = spawnSync(path.join(ENGINE_BIN, "pulumi"), [...args, "--stack", "production", "--non-interactive"], {
             cwd: this.dir,
-            env: this.env,
+            env: { ...this.env, ...env },
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
         });
@@ -104,8 +105,8 @@ export class Workspace {
         return { code: result.status ?? 1, output };
     }
 
-    ok(args: readonly string[]): string {
-        const run = this.pulumi(args);
+    ok(args: readonly string[], env: Readonly<Record<string, string>> = {}): string {
+        const run = this.pulumi(args, env);
         if (run.code !== 0) {
             // Policy violations and errors print above the (long) outputs: show them first.
             const why = run.output.split("\n").filter((l) => /\[(mandatory|advisory)\]|error:/i.test(l)).slice(0, 30).join("\n");

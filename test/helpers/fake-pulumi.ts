@@ -30,6 +30,8 @@ export interface FakeCall {
     readonly code: number;
     /** For `up --plan FILE`: the plan file it was given. */
     readonly plan?: string;
+    /** RELEASECTL_TARGET_FILE when it ran, with the file's content then (null: no such file). */
+    readonly targetFile?: { readonly path: string; readonly content: string | null };
 }
 
 /**
@@ -154,6 +156,10 @@ const stack = stackAt >= 0 ? args[stackAt + 1] : undefined;
 /** \`--event-log FILE\`: a debug flag the real CLI only knows with PULUMI_DEBUG_COMMANDS=true. */
 const logAt = args.indexOf("--event-log");
 const eventLog = logAt >= 0 ? args[logAt + 1] : undefined;
+if (process.env.RELEASECTL_TARGET_FILE !== undefined) {
+    const file = process.env.RELEASECTL_TARGET_FILE;
+    call.targetFile = { path: file, content: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null };
+}
 if (command === "up" && stack) call.stackFile = fs.readFileSync(path.join(process.cwd(), "Pulumi." + stack + ".yaml"), "utf8");
 function next(name, fallback) {
     const answers = script[name];

@@ -73,7 +73,7 @@ describe("releasectl ship --dry-run", function () {
             expect(line).to.include(" --target 'urn:pulumi:production::releasectl::releasectl:index:ServiceRelease$kubernetes:apps/v1:Deployment::checkout-deployment' ");
             expect(line).to.not.include("storefront");
         }
-        expect(run.stdout).to.match(/--target: limited to checkout's \d+ resources \(preview and apply\); the rest of the stack is neither previewed nor applied, drift there stays unseen/);
+        expect(run.stdout).to.match(/--target: limited to checkout's \d+ resources \(preview and apply\); the program declares only checkout and the rest of the stack is neither previewed nor applied, drift there stays unseen/);
         // the rollback applies the whole stack
         const rollback = run.stdout.slice(run.stdout.indexOf("rollback path"));
         expect(rollback).to.include("$ pulumi up --stack production --policy-pack policies --yes --non-interactive\n");

@@ -277,6 +277,32 @@ describe("releasectl ship (stand-in pulumi, loopback Kubernetes API and webhook)
             expect(run.stdout).to.include("failed at apply: pulumi up failed: kubernetes:batch/v1:Job (checkout-migrate-2.5.0): 1 error occurred: * Job has failed: BackoffLimitExceeded\n");
         });
 
+        it("--target: the release's preview and up tell the program to declare checkout alone; the rollback's up declares the whole stack", async () => {
+            const w = setUp({ pulumi: { up: [ANSWERS.migrationFailed, ANSWERS.upOk] } });
+            const run = await ship(w, "2.5.0", "--target", ...FAST);
+            expect(w.commands()).to.deep.equal(["preview", "up", "up", "config get"]);
+            expectRolledBack(w, run, "rollback checkout to 2.4.1: pulumi up failed");
+            const [preview, up, rollback] = w.calls();
+            for (const call of [preview, up]) {
+                expect(call.args).to.include("--target");
+                expect(call.targetFile?.content).to.equal('{"stack":"production","services":["checkout"]}\n');
+                // beside the update plan, in the release's own folder
+                expect(path.dirname(call.targetFile!.path)).to.equal(path.dirname(preview.args[preview.args.indexOf("--save-plan") + 1]));
+            }
+            expect(rollback.args).to.not.include("--target");
+            expect(rollback.targetFile).to.equal(undefined);
+            expect(fs.existsSync(preview.targetFile!.path)).to.equal(false);
+        });
+
+        it("a RELEASECTL_TARGET_FILE in ship's own environment never reaches pulumi", async () => {
+            const w = setUp();
+            const stale = path.join(w.repo.dir, "..", "stale-targets.json");
+            fs.writeFileSync(stale, '{"stack":"production","services":["checkout"]}\n');
+            const run = await runCli(["ship", "checkout", "2.5.0", ...FAST], { cwd: w.repo.dir, env: { ...w.env, RELEASECTL_TARGET_FILE: stale } });
+            expect(run.code, run.stdout + run.stderr).to.equal(0);
+            for (const call of w.calls()) expect(call.targetFile, call.args.join(" ")).to.equal(undefined);
+        });
+
         it("rolls back when Flagger fails the canary", async () => {
             const w = setUp({ cluster: { release: "fail" } });
             const run = await ship(w, "2.5.0", ...FAST);
