@@ -232,7 +232,7 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
         expect(hook.texts().some((t) => t.includes("2.5.0")), hook.texts().join("\n")).to.equal(true);
     });
 
-    it("4. ship of a bad version: Flagger fails the analysis, ship rolls the configuration back and the previous version serves", async () => {
+    it("4. ship --target of a bad version: Flagger fails the analysis, ship rolls the configuration back and the previous version serves; the storefront is never touched", async () => {
         await setBehaviour({ checkout: { "2.6.0": { errorRate: 0.2, latencyMs: 40 } } });
         expect(await loadAlertRules()).to.include.members(["HighErrorRate", "CanaryFailed"]);
         const started = Date.now();
@@ -243,7 +243,12 @@ describe("releases on a real Kubernetes control plane with real Flagger", functi
             if (!canaryFailedFired && (await firing("CanaryFailed").catch(() => [])).some((a) => a.service === "checkout")) canaryFailedFired = true;
         }, 1000);
         renewEvidence("2.6.0");
-        const run = await ship(["checkout", "2.6.0", "--monitor", "20s", "--interval", "2s"]).finally(() => clearInterval(watch));
+        // --target: the program declares checkout alone for the release; the rollback applies the whole stack
+        const storefront = get("deployment", "storefront");
+        const run = await ship(["checkout", "2.6.0", "--target", "--monitor", "20s", "--interval", "2s"]).finally(() => clearInterval(watch));
+        const storefrontAfter = get("deployment", "storefront");
+        expect(storefrontAfter?.metadata.uid, "the storefront's Deployment was deleted or recreated").to.equal(storefront.metadata.uid);
+        expect(storefrontAfter.metadata.generation).to.equal(storefront.metadata.generation);
         const restored = Date.now();
         expect(run.code, tail(run.output)).to.equal(1);
         const text = fs.readFileSync(ws.stackFile, "utf8");
