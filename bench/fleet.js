@@ -20,7 +20,8 @@
 //                        1,10,50,100,200,500)
 //   BENCH_FLEET_LAYOUTS  one,grouped (default both)
 //   BENCH_FLEET_GROUP    services per stack in the grouped layout (default 35)
-//   BENCH_FLEET_TARGET=1 the release as ship --target runs it (svc-000's URNs only)
+//   BENCH_FLEET_TARGET=1 the release as ship --target runs it (svc-000's URNs only, and the
+//                        program told by RELEASECTL_TARGET_FILE to declare svc-000 alone)
 //   BENCH_FLEET_RELEASES one-service releases per fleet, one after the other (default 3); the
 //                        table shows their median, as one release is the figure goals compare
 //   BENCH_FLEET_KEEP=1   keep the temporary directories (their paths are printed)
