@@ -121,8 +121,8 @@ Options:
                           message and the announcements)
   --target                preview and apply only this service's resources (pulumi --target with
                           their URNs: the release's objects and those it replaces), with the
-                          program declaring this service alone. As fast in a large stack as in
-                          a small one, at a price: drift in the rest of the stack (another
+                          program declaring this service alone. About as fast in a large stack as
+                          in a small one, at a price: drift in the rest of the stack (another
                           service's edited but unapplied configuration, a resource changed by
                           hand) stays unseen and unapplied, and stack-wide policies judge only
                           what is applied. The rollback still applies the whole stack. Run a
