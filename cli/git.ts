@@ -27,14 +27,106 @@ function gitEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
     };
 }
 
-export function gitBuffer(dir: string, args: readonly string[], opts: GitOptions = {}): Buffer {
+/**
+ * Git queries answered once per command: inside `rememberGitReads`, a query (see `gitCallKind`)
+ * with the same folder, arguments, input and git variables as an earlier one gets the earlier
+ * answer (its output, or its failure) without a new process. A command asks the same things
+ * several times (HEAD, the tags, the stack file's history for the checklist, the version and
+ * the changelog), and each answer is a ~3-5 ms process. Any other git call (a commit, a tag, a
+ * revert) forgets every answer, so nothing stale is read after releasectl changes the
+ * repository; the scope is one command's read-only work, so only a change made by someone else
+ * during that fraction of a second can go unseen, as it could between two processes.
+ */
+let remembered: Map<string, { readonly stdout: Buffer } | { readonly failure: unknown }> | undefined;
+
+export function rememberGitReads<T>(fn: () => T): T {
+    if (remembered !== undefined) return fn();
+    remembered = new Map();
     try {
-        return execFileSync("git", ["-C", dir, ...args], {
+        const result = fn();
+        if (result instanceof Promise) {
+            return result.finally(() => {
+                remembered = undefined;
+            }) as T;
+        }
+        remembered = undefined;
+        return result;
+    } catch (e) {
+        remembered = undefined;
+        throw e;
+    }
+}
+
+/**
+ * What a git call does: reads refs and objects only, which change through git alone ("query",
+ * remembered); reads the working tree or the index, which releasectl also writes without git
+ * ("worktree", never remembered); or anything else ("change": it may move a ref, write an
+ * object or the index, so every remembered answer is forgotten).
+ */
+function gitCallKind(args: readonly string[]): "query" | "worktree" | "change" {
+    switch (args[0]) {
+        case "rev-parse":
+        case "log":
+        case "cat-file":
+        case "show":
+        case "for-each-ref":
+        case "rev-list":
+        case "merge-base":
+            return "query";
+        case "tag":
+            return args.includes("--list") || args.includes("-l") ? "query" : "change";
+        case "remote":
+            return args.length === 1 || args[1] === "get-url" ? "query" : "change";
+        case "status":
+        case "ls-files":
+            return "worktree";
+        default:
+            return "change";
+    }
+}
+
+function memoKey(dir: string, args: readonly string[], opts: GitOptions): string {
+    const e = opts.env ?? process.env;
+    const vars = Object.keys(e)
+        .filter((k) => k.startsWith("GIT_"))
+        .sort()
+        .map((k) => `${k}=${e[k]}`);
+    const input = opts.input === undefined ? "" : Buffer.isBuffer(opts.input) ? opts.input.toString("latin1") : opts.input;
+    return JSON.stringify([path.resolve(dir), args, input, vars]);
+}
+
+/** Runs git, or answers a query asked before inside `rememberGitReads`; throws exec's own error. */
+function execGit(dir: string, args: readonly string[], opts: GitOptions): Buffer {
+    const run = () =>
+        execFileSync("git", ["-C", dir, ...args], {
             env: gitEnv(opts.env),
             input: opts.input,
             maxBuffer: MAX_BUFFER,
             stdio: ["pipe", "pipe", "pipe"],
         });
+    if (remembered === undefined) return run();
+    const kind = gitCallKind(args);
+    if (kind === "change") remembered.clear();
+    if (kind !== "query") return run();
+    const key = memoKey(dir, args, opts);
+    const known = remembered.get(key);
+    if (known !== undefined) {
+        if ("failure" in known) throw known.failure;
+        return known.stdout;
+    }
+    try {
+        const stdout = run();
+        remembered.set(key, { stdout });
+        return stdout;
+    } catch (e) {
+        remembered.set(key, { failure: e });
+        throw e;
+    }
+}
+
+export function gitBuffer(dir: string, args: readonly string[], opts: GitOptions = {}): Buffer {
+    try {
+        return execGit(dir, args, opts);
     } catch (e) {
         throw gitError(dir, args, e as NodeJS.ErrnoException & { stderr?: Buffer; status?: number });
     }
@@ -71,6 +163,8 @@ export function repoRoot(dir: string, env?: NodeJS.ProcessEnv): string {
     const key = rootKey(dir, env);
     const known = roots.get(key);
     if (known !== undefined) return known;
+    // one process for the top folder and HEAD, which the command asks for next
+    if (remembered !== undefined) return repoState(dir, env).root;
     const root = path.resolve(git(dir, ["rev-parse", "--show-toplevel"], { env }).trim());
     roots.set(key, root);
     return root;
@@ -84,7 +178,7 @@ export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string;
     const args = ["rev-parse", "--show-toplevel", "-q", "--verify", "HEAD^{commit}"];
     let out: string;
     try {
-        out = execFileSync("git", ["-C", dir, ...args], { env: gitEnv(env), maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"] }).toString("utf8");
+        out = execGit(dir, args, { env }).toString("utf8");
     } catch (e) {
         const failed = e as NodeJS.ErrnoException & { stderr?: Buffer; stdout?: Buffer; status?: number };
         // exit 1 with the top folder printed: --verify found no commit (an unborn branch)
@@ -101,6 +195,7 @@ export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string;
 /** The full commit id a ref names, or undefined when it names nothing. */
 export function resolveCommit(dir: string, ref: string, env?: NodeJS.ProcessEnv): string | undefined {
     try {
+        if (ref === "HEAD" && remembered !== undefined) return repoState(dir, env).head;
         return git(dir, ["rev-parse", "-q", "--verify", `${ref}^{commit}`], { env }).trim() || undefined;
     } catch {
         return undefined;
@@ -108,6 +203,8 @@ export function resolveCommit(dir: string, ref: string, env?: NodeJS.ProcessEnv)
 }
 
 export function tagExists(dir: string, tag: string, env?: NodeJS.ProcessEnv): boolean {
+    // inside rememberGitReads, from the one listing of every tag the command shares
+    if (remembered !== undefined) return listTags(dir, tag, env).includes(tag);
     try {
         git(dir, ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { env });
         return true;
@@ -118,8 +215,23 @@ export function tagExists(dir: string, tag: string, env?: NodeJS.ProcessEnv): bo
 
 /** Tags matching `prefix*` that are reachable from `ref`. */
 export function reachableTags(dir: string, ref: string, prefix: string, env?: NodeJS.ProcessEnv): string[] {
-    const out = git(dir, ["tag", "--merged", ref, "--list", `${prefix}*`], { env });
-    return out.split("\n").filter((t) => t !== "");
+    return listTags(dir, prefix, env, ref);
+}
+
+const GLOB = /[*?[\\]/;
+
+/**
+ * Tags whose name starts with `prefix` (every tag for ""), sorted as git sorts them; with
+ * `merged`, only those reachable from that revision. Inside `rememberGitReads` every prefix is
+ * answered from one listing of all tags (per `merged`), since `prefix*` matches exactly the
+ * names starting with a prefix that holds no glob character; elsewhere git filters.
+ */
+export function listTags(dir: string, prefix: string, env?: NodeJS.ProcessEnv, merged?: string): string[] {
+    const base = merged === undefined ? ["tag", "--list"] : ["tag", "--merged", merged, "--list"];
+    const shared = remembered !== undefined && !GLOB.test(prefix);
+    const out = git(dir, shared || prefix === "" ? base : [...base, "--", `${prefix}*`], { env });
+    const tags = out.split("\n").filter((t) => t !== "");
+    return shared ? tags.filter((t) => t.startsWith(prefix)) : tags;
 }
 
 export interface LogCommit {

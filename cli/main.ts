@@ -21,23 +21,24 @@ function packageVersion(): string {
 
 /**
  * The command table. Each command's module is loaded only when it runs, so `releasectl render`
- * never pays for what `status` needs. Nothing here loads @pulumi/pulumi.
+ * never pays for what `status` needs. Nothing here loads @pulumi/pulumi. A command that
+ * `readsOnly` runs inside `rememberGitReads` (cli/git.ts): the same git query twice is one process.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
-    render: { summary: "print the Kubernetes objects a stack's release declares (offline)", load: () => require("./commands/render").render },
-    check: { summary: "run the release checklist offline (the policy pack's rules plus git checks)", load: () => require("./commands/check").check },
-    next: { summary: "the next version from the conventional commits since the last release tag", load: () => require("./commands/next").next },
+const COMMANDS: Record<string, { summary: string; load: () => Command; readsOnly?: true }> = {
+    render: { summary: "print the Kubernetes objects a stack's release declares (offline)", load: () => require("./commands/render").render, readsOnly: true },
+    check: { summary: "run the release checklist offline (the policy pack's rules plus git checks)", load: () => require("./commands/check").check, readsOnly: true },
+    next: { summary: "the next version from the conventional commits since the last release tag", load: () => require("./commands/next").next, readsOnly: true },
     tag: { summary: "create the annotated release tag v<version> on HEAD (never pushes)", load: () => require("./commands/tag").tag },
     prepare: { summary: "write a service's next version into the stack file (previousVersion recorded, atomic, locked)", load: () => require("./commands/prepare").prepare },
     promote: { summary: "copy the release a stack runs into another stack (staging to production), recording where it came from", load: () => require("./commands/promote").promote },
     rollback: { summary: "re-apply an earlier release of a service from the stack file's git history", load: () => require("./commands/rollback").rollback },
-    changelog: { summary: "the release notes of a service's version, from its commits (what prepare writes into the changelog)", load: () => require("./commands/changelog").changelog },
-    history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history },
-    metrics: { summary: "the four DORA keys per service and stack (releases per week, lead time, change failure rate, time to restore) from the release history", load: () => require("./commands/metrics").metrics },
-    diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff },
+    changelog: { summary: "the release notes of a service's version, from its commits (what prepare writes into the changelog)", load: () => require("./commands/changelog").changelog, readsOnly: true },
+    history: { summary: "the releases of a service, from the stack file's git history", load: () => require("./commands/history").history, readsOnly: true },
+    metrics: { summary: "the four DORA keys per service and stack (releases per week, lead time, change failure rate, time to restore) from the release history", load: () => require("./commands/metrics").metrics, readsOnly: true },
+    diff: { summary: "unified diff of the rendered manifests of two releases of a service", load: () => require("./commands/diff").diff, readsOnly: true },
     status: { summary: "the Canary's phase and the Deployments' rollout, read from the cluster (--watch follows it)", load: () => require("./commands/status").status },
     ship: { summary: "the whole release in one command (check, commit, pulumi preview and up, canary, monitor, tag, announce), rolled back on failure", load: () => require("./commands/ship").ship },
-    schema: { summary: "the JSON Schema of a stack file, for editors (completion and errors while typing Pulumi.<stack>.yaml)", load: () => require("./commands/schema").schema },
+    schema: { summary: "the JSON Schema of a stack file, for editors (completion and errors while typing Pulumi.<stack>.yaml)", load: () => require("./commands/schema").schema, readsOnly: true },
 };
 
 /** Registers a command (used by each command module's entry in the table above). */
@@ -84,7 +85,9 @@ export async function main(
     }
     const ctx: CommandContext = { argv: rest, cwd: io.cwd ?? process.cwd(), stdout, stderr, env: io.env ?? process.env, debug };
     try {
-        return await entry.load().run(ctx);
+        const command = entry.load();
+        if (entry.readsOnly) return await (require("./git") as typeof import("./git")).rememberGitReads(() => command.run(ctx));
+        return await command.run(ctx);
     } catch (e) {
         if (e instanceof UserError) {
             stderr.write(`releasectl ${name}: ${e.message.replace(/^releasectl \S+: /, "")}\n`);

@@ -1,5 +1,5 @@
 import { UserError } from "../../config/errors";
-import { git, repoRoot } from "../git";
+import { git, listTags, repoRoot } from "../git";
 
 /**
  * The git facts `releasectl check` needs, through the project's git edge (cli/git.ts): three
@@ -29,7 +29,7 @@ export function readRepository(dir: string, env?: NodeJS.ProcessEnv): Repository
     }
     // Untracked files count: a new file in the program would be released without a commit.
     const { branch, changed } = parseStatus(git(root, ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"], { env }));
-    const tags = new Set(git(root, ["tag", "--list"], { env }).split("\n").filter((t) => t !== ""));
+    const tags = new Set(listTags(root, "", env));
     return {
         root,
         branch,

@@ -6,6 +6,7 @@ import { projectDir, resolveStack } from "../project";
 import { lockTimeout } from "../stack/lock";
 import { filePatch } from "../stack/service-diff";
 import { performPromotion, promotionReport, PromoteRequest } from "../operations/promote";
+import { rememberGitReads } from "../git";
 
 const USAGE = "releasectl promote <service> --from STACK --to STACK [--version V] [--dry-run] [--no-cluster] [--context C]";
 
@@ -101,7 +102,8 @@ Examples:
             cwd: ctx.cwd,
             env: ctx.env,
         };
-        const outcome = await performPromotion(req);
+        // a dry run only reads: the same git query twice is one process (cli/git.ts)
+        const outcome = await (req.dryRun ? rememberGitReads(() => performPromotion(req)) : performPromotion(req));
         ctx.stdout.write(promotionReport(outcome, req));
         if (!outcome.written) ctx.stdout.write(filePatch(outcome.shown, outcome.before, outcome.after));
         return 0;

@@ -10,6 +10,7 @@ import { shellLine } from "../shell-line";
 import { lockTimeout } from "../stack/lock";
 import { filePatch } from "../stack/service-diff";
 import { versionProblem } from "../versions/version-arg";
+import { rememberGitReads } from "../git";
 
 const USAGE = "releasectl rollback <service> [--to VERSION] [--stack S] [--include-secrets] [--dry-run]";
 
@@ -94,7 +95,8 @@ Examples:
             shown: path.relative(ctx.cwd, file) || file,
             env: ctx.env,
         };
-        const outcome = await performRollback(req);
+        // a dry run only reads: the same git query twice is one process (cli/git.ts)
+        const outcome = await (req.dryRun ? rememberGitReads(() => performRollback(req)) : performRollback(req));
         ctx.stdout.write(rollbackReport(outcome, req));
         if (!outcome.written) ctx.stdout.write(filePatch(req.shown, outcome.before, outcome.after));
         return 0;

@@ -8,6 +8,7 @@ import { TARGET_FILE_ENV, TargetFile } from "../../config/target-file";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext, UsageError } from "../context";
 import { announce } from "../ship/announce";
+import { rememberGitReads } from "../git";
 import { shipGit } from "../ship/git-steps";
 import { pendingSteps, ship as runShip, ShipDeps } from "../ship/orchestrate";
 import { planText, shipPlan } from "../ship/plan";
@@ -16,7 +17,7 @@ import { FAILURE_HELP, RELEASE_STEPS } from "../ship/steps";
 import { checkEnvironment } from "../ship/preflight";
 import { jsonProgress, liveProgress, plainProgress, Progress, StepView } from "../ship/progress";
 import { findPulumi, runPulumi } from "../ship/pulumi-cli";
-import { decideRelease } from "../ship/decide";
+import { decideRelease, ShipRelease } from "../ship/decide";
 import { acquireShipLock } from "../ship/ship-lock";
 import { summaryJson, summaryText } from "../ship/summary";
 import { DEFAULTS } from "../ship/timing";
@@ -191,7 +192,7 @@ Examples:
             });
         }
         const promotion = values.from === undefined ? undefined : await promotionFor(ctx, positionals[0], positionals[1], values);
-        const release = decideRelease(ctx, {
+        const decide = () => decideRelease(ctx, {
             promotion,
             service: positionals[0],
             version: positionals[1],
@@ -214,21 +215,28 @@ Examples:
             // a folder of its own, made when the release starts (mkdir fails if it exists)
             planFile: path.join(os.tmpdir(), values["dry-run"] ? "releasectl-ship-XXXXXXXX" : `releasectl-ship-${randomBytes(4).toString("hex")}`, "plan.json"),
         });
-        const check = () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
-        const where = (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;
+        const checkOf = (release: ShipRelease) => () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
+        const whereOf = (release: ShipRelease) => (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;
 
+        // Deciding (and the whole dry run) only reads: the same git query twice is one process (cli/git.ts).
         if (values["dry-run"]) {
-            const warnings: string[] = [];
-            try {
-                findPulumi(ctx.env);
-            } catch (e) {
-                if (!(e instanceof UserError)) throw e;
-                warnings.push(`${e.message} — a real run stops there, before changing anything (exit 2)`);
-            }
-            const plan = shipPlan(release, check(), warnings);
-            ctx.stdout.write(values.json ? `${JSON.stringify({ event: "plan", ...plan })}\n` : planText(plan, where(`kube context ${release.kubeContext ?? "(the current one)"}`)));
-            return plan.precheck.passed ? 0 : 1;
+            return rememberGitReads(() => {
+                const release = decide();
+                const warnings: string[] = [];
+                try {
+                    findPulumi(ctx.env);
+                } catch (e) {
+                    if (!(e instanceof UserError)) throw e;
+                    warnings.push(`${e.message} — a real run stops there, before changing anything (exit 2)`);
+                }
+                const plan = shipPlan(release, checkOf(release)(), warnings);
+                ctx.stdout.write(values.json ? `${JSON.stringify({ event: "plan", ...plan })}\n` : planText(plan, whereOf(release)(`kube context ${release.kubeContext ?? "(the current one)"}`)));
+                return plan.precheck.passed ? 0 : 1;
+            });
         }
+        const release = rememberGitReads(decide);
+        const check = checkOf(release);
+        const where = whereOf(release);
 
         const tty = isTerminal(ctx.stdout) && !values.json;
         const interactive = tty && process.stdin.isTTY === true;

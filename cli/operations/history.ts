@@ -4,7 +4,7 @@
 // (cli/stack/, cli/versions/, config/, cli/ root utilities), never cli/commands/ or cli/ship/.
 import { UserError } from "../../config/errors";
 import { loadStack, readStackFile } from "../../config/load";
-import { git } from "../git";
+import { listTags } from "../git";
 import { projectName } from "../stack/project-name";
 import { readServiceHistory, ServiceHistory } from "../stack/history";
 import { didYouMean } from "../suggest";
@@ -38,9 +38,7 @@ export function releaseTags(dir: string, stack: string, service: string, env: No
         const ctx = { dir, stack, project: projectName(dir), config, service: found, env };
         const prefix = serviceTagPrefix(ctx);
         const repo = serviceLine(dir, config, found, env).repo;
-        for (const name of git(repo, ["tag", "--list", "--", `${prefix}*`], { env }).split("\n")) {
-            if (name !== "") tags.set(name.slice(prefix.length), name);
-        }
+        for (const name of listTags(repo, prefix, env)) tags.set(name.slice(prefix.length), name);
     } catch (e) {
         // A stack that does not load now (or a service line it cannot resolve): no tags shown
         // rather than no history. Anything else is a defect and is reported.

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "util";
-import { Document, isMap, isScalar, Pair, parse, parseDocument, Scalar, YAMLMap } from "yaml";
+import { isMap, isScalar, Pair, parse, Scalar, YAMLMap } from "yaml";
 import { UserError } from "../../config/errors";
-import { ServiceLocation } from "../stack/edit";
+import { dataWithoutService, parseStrict, ServiceLocation } from "../stack/edit";
 
 /**
  * Byte-preserving copies of a service's keys from one stack file into another (promotion).
@@ -13,12 +13,6 @@ import { ServiceLocation } from "../stack/edit";
  */
 
 type Path = readonly string[];
-
-function parseStrict(text: string, file: string): Document.Parsed {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) throw new UserError(`${file}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}; fix the syntax first`, "EYAML");
-    return doc;
-}
 
 function serviceMap(text: string, loc: ServiceLocation): YAMLMap<Scalar, unknown> {
     const doc = parseStrict(text, loc.file);
@@ -94,12 +88,6 @@ function withPath(value: Record<string, unknown>, path: Path, leaf: unknown): Re
     if (leaf === undefined) delete v[last];
     else v[last] = structuredClone(leaf);
     return copy;
-}
-
-function dataWithoutService(text: string, loc: ServiceLocation): unknown {
-    const data = parse(text) as { config: Record<string, Record<string, unknown>> };
-    delete data.config[`${loc.project}:services`][loc.service];
-    return data;
 }
 
 function serviceData(text: string, loc: ServiceLocation): Record<string, unknown> {

@@ -27,8 +27,31 @@ interface Located {
     readonly map: YAMLMap<Scalar, unknown>;
 }
 
-function parseStrict(text: string, file: string): Document.Parsed {
+/**
+ * Documents of the texts parsed last, newest last. An edit parses its input, its result and
+ * both again to verify, and the next edit's input is the last one's result: without this, one
+ * release's edits parse the same few texts a dozen times. The documents are only read, never
+ * changed.
+ */
+const parsed: { text: string; doc: Document.Parsed }[] = [];
+const PARSED_KEPT = 4;
+
+function parseCached(text: string): Document.Parsed {
+    const i = parsed.findIndex((p) => p.text === text);
+    if (i >= 0) {
+        const [hit] = parsed.splice(i, 1);
+        parsed.push(hit);
+        return hit.doc;
+    }
     const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    parsed.push({ text, doc });
+    if (parsed.length > PARSED_KEPT) parsed.shift();
+    return doc;
+}
+
+/** The file's document (shared: read it, never change it); a UserError when it is not valid YAML. */
+export function parseStrict(text: string, file: string): Document.Parsed {
+    const doc = parseCached(text);
     if (doc.errors.length > 0) throw new UserError(`${file}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}; fix the syntax first`, "EYAML");
     return doc;
 }
@@ -90,8 +113,11 @@ function serviceValue(text: string, loc: ServiceLocation): Record<string, unknow
 }
 
 /** The whole data of the file with one service taken out: what must not change. */
-function dataWithoutService(text: string, loc: ServiceLocation): unknown {
-    const data = parse(text) as { config: Record<string, Record<string, unknown>> };
+export function dataWithoutService(text: string, loc: ServiceLocation): unknown {
+    const doc = parseCached(text);
+    if (doc.errors.length > 0) throw doc.errors[0];
+    // a fresh copy: the service is deleted from it
+    const data = doc.toJS() as { config: Record<string, Record<string, unknown>> };
     delete data.config[servicesKey(loc.project)][loc.service];
     return data;
 }

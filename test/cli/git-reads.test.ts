@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { changedPaths, createAnnotatedTag, git, listTags, reachableTags, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
+import { GitRepo } from "./git-fixture";
+
+/**
+ * rememberGitReads (cli/git.ts): inside it, a git query asked twice is one process; anything
+ * that changes the repository forgets every answer; the working tree is always read afresh.
+ * The processes are counted by a `git` first on PATH that logs its arguments and runs the real one.
+ */
+describe("git queries remembered for one command (rememberGitReads)", () => {
+    let repo: GitRepo;
+    let log: string;
+    let env: NodeJS.ProcessEnv;
+
+    const calls = (): string[] => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== "") : []);
+
+    beforeEach(() => {
+        repo = GitRepo.create();
+        repo.write("a.txt", "1\n");
+        repo.git("add", "a.txt");
+        repo.git("commit", "-q", "-m", "first");
+        repo.git("tag", "v1.0.0");
+        repo.git("tag", "checkout-v1.0.0");
+        const bin = path.join(repo.root, "bin");
+        fs.mkdirSync(bin);
+        log = path.join(repo.root, "git-calls.log");
+        const real = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "git")).find((f) => fs.existsSync(f));
+        expect(real, "git on PATH").to.be.a("string");
+        fs.writeFileSync(path.join(bin, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+        env = { ...repo.env, PATH: `${bin}${path.delimiter}${repo.env.PATH}`, GIT_AUTHOR_NAME: "Ada Release", GIT_COMMITTER_NAME: "Ada Release" };
+    });
+
+    afterEach(() => fs.rmSync(repo.root, { recursive: true, force: true }));
+
+    it("answers a repeated query without a second process, and the same answers as without", () => {
+        const outside = { head: resolveCommit(repo.dir, "HEAD", env), root: repoRoot(repo.dir, env), v: reachableTags(repo.dir, "HEAD", "v", env), exists: tagExists(repo.dir, "v1.0.0", env) };
+        fs.rmSync(log, { force: true });
+        const inside = rememberGitReads(() => {
+            const first = { head: resolveCommit(repo.dir, "HEAD", env), root: repoState(repo.dir, env).root, v: reachableTags(repo.dir, "HEAD", "v", env), exists: tagExists(repo.dir, "v1.0.0", env) };
+            // asked again, and in other words that need the same listing
+            expect(resolveCommit(repo.dir, "HEAD", env)).to.equal(first.head);
+            expect(reachableTags(repo.dir, "HEAD", "checkout-v", env)).to.deep.equal(["checkout-v1.0.0"]);
+            expect(tagExists(repo.dir, "checkout-v1.0.0", env)).to.equal(true);
+            expect(tagExists(repo.dir, "v9.9.9", env)).to.equal(false);
+            return first;
+        });
+        expect(inside).to.deep.equal(outside);
+        // top folder and HEAD in one process, every reachable tag in one, every tag in one
+        expect(calls()).to.deep.equal(["-C " + repo.dir + " rev-parse --show-toplevel -q --verify HEAD^{commit}", `-C ${repo.dir} tag --merged HEAD --list`, `-C ${repo.dir} tag --list`]);
+    });
+
+    it("forgets every answer once git changes the repository, so a commit or a tag made in the scope is seen", () => {
+        rememberGitReads(() => {
+            const before = resolveCommit(repo.dir, "HEAD", env);
+            expect(tagExists(repo.dir, "checkout-v1.1.0", env)).to.equal(false);
+            repo.write("a.txt", "2\n");
+            git(repo.dir, ["add", "a.txt"], { env });
+            git(repo.dir, ["-c", "user.email=ada@example.com", "commit", "-q", "-m", "second"], { env });
+            const after = resolveCommit(repo.dir, "HEAD", env);
+            expect(after).to.be.a("string").and.not.equal(before);
+            createAnnotatedTag(repo.dir, "checkout-v1.1.0", "release checkout-v1.1.0\n", { ...env, GIT_COMMITTER_EMAIL: "ada@example.com" });
+            expect(tagExists(repo.dir, "checkout-v1.1.0", env)).to.equal(true);
+            expect(reachableTags(repo.dir, "HEAD", "checkout-v", env)).to.deep.equal(["checkout-v1.0.0", "checkout-v1.1.0"]);
+        });
+    });
+
+    it("remembers nothing outside the scope: a commit made by someone else between two calls is seen", () => {
+        const before = resolveCommit(repo.dir, "HEAD", env);
+        repo.write("a.txt", "3\n");
+        repo.git("commit", "-q", "-am", "by someone else");
+        expect(resolveCommit(repo.dir, "HEAD", env)).to.not.equal(before);
+        rememberGitReads(() => resolveCommit(repo.dir, "HEAD", env));
+        // the scope ended: asked again after another commit, git is asked again
+        repo.write("a.txt", "4\n");
+        repo.git("commit", "-q", "-am", "and again");
+        expect(resolveCommit(repo.dir, "HEAD", env)).to.equal(repo.git("rev-parse", "HEAD").trim());
+    });
+
+    it("ends the scope when the work inside fails or its promise rejects", async () => {
+        expect(() =>
+            rememberGitReads(() => {
+                resolveCommit(repo.dir, "HEAD", env);
+                throw new Error("boom");
+            }),
+        ).to.throw("boom");
+        let failed: unknown;
+        await rememberGitReads(async () => {
+            resolveCommit(repo.dir, "HEAD", env);
+            throw new Error("async boom");
+        }).catch((e: unknown) => (failed = e));
+        expect((failed as Error).message).to.equal("async boom");
+        fs.rmSync(log, { force: true });
+        repo.write("a.txt", "5\n");
+        repo.git("commit", "-q", "-am", "later");
+        expect(resolveCommit(repo.dir, "HEAD", env)).to.equal(repo.git("rev-parse", "HEAD").trim());
+        expect(calls()).to.have.length(1);
+    });
+
+    it("reads the working tree afresh every time (git status is never remembered)", () => {
+        rememberGitReads(() => {
+            expect(changedPaths(repo.dir, [], env)).to.deep.equal([]);
+            repo.write("a.txt", "changed\n");
+            expect(changedPaths(repo.dir, [], env)).to.deep.equal(["a.txt"]);
+        });
+    });
+
+    it("lists the tags of a prefix as git's own pattern does, a prefix with glob characters included", () => {
+        repo.git("tag", "va");
+        repo.git("tag", "v1-x");
+        repo.git("tag", "x-v1.0.0");
+        // tag names cannot hold *, ?, [ or a backslash, but a prefix can: git reads it as a pattern
+        for (const prefix of ["", "v", "checkout-v", "v[1]", "v?", "x-", "nothing-"]) {
+            const byGit = prefix === "" ? repo.git("tag", "--list") : repo.git("tag", "--list", "--", `${prefix}*`);
+            const expected = byGit.split("\n").filter((t) => t !== "");
+            expect(rememberGitReads(() => listTags(repo.dir, prefix, env)), `prefix ${JSON.stringify(prefix)}`).to.deep.equal(expected);
+            expect(listTags(repo.dir, prefix, env), `prefix ${JSON.stringify(prefix)} outside`).to.deep.equal(expected);
+        }
+    });
+});
