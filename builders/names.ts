@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import { ServiceConfig } from "../config/types";
 import { labelValueForVersion } from "../config/versions";
 
@@ -30,6 +29,8 @@ export function migrationJobName(service: string, version: string): string {
     const lossless = /^[0-9a-z.]+(?:-[0-9a-z.]+)?$/.test(version) && !version.slice(version.indexOf("-") + 1).includes("-");
     const base = `${service}-migrate-${slug}`;
     if (lossless && base.length <= 63) return base;
+    // crypto loaded only here (~4 ms): most versions never need the hash
+    const { createHash } = require("crypto") as typeof import("crypto");
     const hash = createHash("sha256").update(version).digest("hex").slice(0, 8);
     return `${base.slice(0, 63 - 9).replace(/-+$/, "")}-${hash}`;
 }

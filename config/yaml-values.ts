@@ -2,6 +2,14 @@ import { loadAll, YAMLException } from "js-yaml";
 import { UserError } from "./errors";
 
 /**
+ * Texts read last and their values: a command reads Pulumi.yaml and its stack file several
+ * times (the project name, the stack, the checklist), and the first parse of a process is the
+ * slow one (~4 ms before the parser is compiled).
+ */
+const recent: { text: string; data: unknown }[] = [];
+const RECENT_KEPT = 4;
+
+/**
  * The value of a one-document YAML file (undefined when it is empty), or a UserError naming the
  * file, line and column. Stack files are read with js-yaml's core schema (YAML 1.2, like the
  * Pulumi CLI: no timestamps or yes/no booleans): it is about five times faster than the `yaml`
@@ -9,8 +17,15 @@ import { UserError } from "./errors";
  * keep comments and layout, still goes through `yaml`'s Document API.
  */
 export function readYamlValues(text: string, file: string): unknown {
+    const known = recent.find((r) => r.text === text);
+    // a copy: callers may change what they get
+    if (known !== undefined) return structuredClone(known.data);
     const read = yamlValues(text, file);
-    if (read.ok) return read.data;
+    if (read.ok) {
+        recent.push({ text, data: read.data });
+        if (recent.length > RECENT_KEPT) recent.shift();
+        return structuredClone(read.data);
+    }
     const at = read.line === undefined ? "" : `:${read.line}:${read.column}`;
     throw new UserError(`${file}${at}: ${read.message}`, "EYAML");
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -213,7 +212,7 @@ Examples:
             noChangelog: values["no-changelog"],
             target: values.target,
             // a folder of its own, made when the release starts (mkdir fails if it exists)
-            planFile: path.join(os.tmpdir(), values["dry-run"] ? "releasectl-ship-XXXXXXXX" : `releasectl-ship-${randomBytes(4).toString("hex")}`, "plan.json"),
+            planFile: path.join(os.tmpdir(), values["dry-run"] ? "releasectl-ship-XXXXXXXX" : `releasectl-ship-${(require("crypto") as typeof import("crypto")).randomBytes(4).toString("hex")}`, "plan.json"),
         });
         const checkOf = (release: ShipRelease) => () => precheck({ config: release.nextConfig, service: release.service.name, dir: release.dir, stackFile: release.file, packConfig: release.packConfig, env: ctx.env });
         const whereOf = (release: ShipRelease) => (cluster: string) => `namespace ${release.service.namespace}, ${cluster}`;

@@ -1,7 +1,6 @@
 import * as semver from "../semver";
 import { fileHistory, readBlobs, repoRoot } from "../git";
-import { Release, releasesFrom, snapshotOf } from "../stack/history";
-import { IncrementalYaml } from "../stack/yaml-incremental";
+import { Release, releasesFrom, snapshotOf, versionReader } from "../stack/history";
 
 /**
  * The release events of every service of one stack, read from the stack file's history with
@@ -49,7 +48,8 @@ export function stackEvents(projectDir: string, stack: string, project: string, 
     }
     const repo = repoRoot(projectDir, env);
     const blobs = readBlobs(repo, commits.map((c) => c.blob).filter((b): b is string => b !== undefined), env);
-    const reader = new IncrementalYaml();
+    // as history reads it: js-yaml for a short history, the incremental reader for a long one
+    const reader = versionReader(commits.length);
     const perService = new Map(services.map((s) => [s, [] as { commit: (typeof commits)[number]; snapshot?: ReturnType<typeof snapshotOf> }[]]));
     for (const commit of commits) {
         const content = commit.blob === undefined ? undefined : blobs.get(commit.blob);

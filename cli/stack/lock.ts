@@ -1,4 +1,3 @@
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import { parseDuration } from "../../config/duration";
@@ -6,6 +5,11 @@ import { UserError } from "../../config/errors";
 import { checkStackFileWritable, realTarget } from "../paths";
 import { writeFileAtomic } from "./fs-atomic";
 import { encodeStackText, readStackText } from "./stack-text";
+
+/** A random hex token; crypto is loaded only when a lock is taken (~4 ms, which every command that merely reads would pay). */
+function randomToken(bytes: number): string {
+    return (require("crypto") as typeof import("crypto")).randomBytes(bytes).toString("hex");
+}
 
 /**
  * An exclusive lock file beside the file it protects (`Pulumi.<stack>.yaml.lock`), so two
@@ -93,7 +97,7 @@ function tryCreate(lockPath: string, record: LockRecord): boolean {
 /** Removes a stale lock, unless someone else is already doing so or it changed meanwhile. */
 function breakStale(lockPath: string, seen: LockRecord | undefined): void {
     const breaker = `${lockPath}.break`;
-    const mine: LockRecord = { pid: process.pid, host: os.hostname(), created: Date.now(), token: randomBytes(8).toString("hex") };
+    const mine: LockRecord = { pid: process.pid, host: os.hostname(), created: Date.now(), token: randomToken(8) };
     if (!tryCreate(breaker, mine)) {
         // A breaker lives for microseconds; one left behind by a killed process is removed.
         if (isStale(readRecord(breaker), breaker, 5000)) fs.rmSync(breaker, { force: true });
@@ -111,7 +115,7 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const retryMs = opts.retryMs ?? 25;
     const staleMs = opts.staleMs ?? 60_000;
-    const record: LockRecord = { pid: process.pid, host: os.hostname(), created: Date.now(), token: randomBytes(12).toString("hex") };
+    const record: LockRecord = { pid: process.pid, host: os.hostname(), created: Date.now(), token: randomToken(12) };
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         if (tryCreate(lockPath, { ...record, created: Date.now() })) {
