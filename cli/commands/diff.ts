@@ -1,4 +1,5 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+// the one module of diff used (4 files loaded instead of the package's 19)
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff/lib/patch/create.js";
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { loadStack, parseStackText, stackFilePath } from "../../config/load";

@@ -8,8 +8,7 @@ import { listTags } from "../git";
 import { projectName } from "../stack/project-name";
 import { readServiceHistory, ServiceHistory } from "../stack/history";
 import { didYouMean } from "../suggest";
-import { serviceTagPrefix } from "../versions/auto-version";
-import { serviceLine } from "../versions/version-line";
+import { serviceLine, serviceTagPrefix } from "../versions/version-line";
 
 /** The service's history, or a UserError when the service never appears in it. */
 export function serviceHistory(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): ServiceHistory {

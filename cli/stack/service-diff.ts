@@ -1,7 +1,8 @@
 // How a change to a stack file reads: a service map's leaf keys as `key: old → new` lines
 // (secure values never show their ciphertext) and the file's unified diff. Layer: cli/stack/
 // (pure; below the operations and ship/, which print these).
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+// the one module of diff used (4 files loaded instead of the package's 19)
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff/lib/patch/create.js";
 
 /** Leaf values of a service map as dotted paths; secure values never show their ciphertext. */
 export function flatten(value: unknown, prefix = ""): Map<string, string> {

@@ -1,8 +1,6 @@
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
-import { isSemVer } from "../../config/versions";
 import { computeNext, latestTag, NextRequest } from "./compute-next";
-import { reachableTags } from "../git";
 import { readServiceHistory } from "../stack/history";
 import { defaultTagPrefix, lineRequest, serviceLine } from "./version-line";
 import { versionProblem } from "./version-arg";
@@ -101,14 +99,8 @@ export function chooseVersion(requested: string, ctx: ServiceLineContext & { aut
     return { version: result.version, reason: `${result.reason}${since}`, tagPrefix: result.tagPrefix };
 }
 
-/** The prefix of the service's release tags: the one found on its line, else the one set or the default. */
-export function serviceTagPrefix(ctx: ServiceLineContext, given?: string): string {
-    if (given !== undefined) return given;
-    const line = serviceLine(ctx.dir, ctx.config, ctx.service, ctx.env);
-    if (line.tagPrefix !== undefined) return line.tagPrefix;
-    const tags = reachableTags(line.repo, "HEAD", "", ctx.env);
-    return line.defaultPrefixes.find((p) => tags.some((t) => t.startsWith(p) && isSemVer(t.slice(p.length)))) ?? line.defaultPrefixes[0];
-}
+// in version-line.ts, which history loads without the version computation
+export { serviceTagPrefix } from "./version-line";
 
 function nothingToRelease(reason: string): UserError {
     return new UserError(`auto: nothing to release: ${reason}; name the version instead`, "ENORELEASE");

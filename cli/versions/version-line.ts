@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
-import { repoRoot } from "../git";
+import { isSemVer } from "../../config/versions";
+import { reachableTags, repoRoot } from "../git";
 import { NextRequest } from "./compute-next";
 
 /**
@@ -86,4 +87,17 @@ function realOr(p: string): string {
     } catch {
         return p;
     }
+}
+
+/**
+ * The prefix of the service's release tags: the one set, else the default that has a release
+ * tag reachable from HEAD on its line, else the first default. (`ctx` is an auto-version
+ * ServiceLineContext; only what the line needs is asked for.)
+ */
+export function serviceTagPrefix(ctx: { readonly dir: string; readonly config: ReleaseConfig; readonly service: ServiceConfig; readonly env: NodeJS.ProcessEnv }, given?: string): string {
+    if (given !== undefined) return given;
+    const line = serviceLine(ctx.dir, ctx.config, ctx.service, ctx.env);
+    if (line.tagPrefix !== undefined) return line.tagPrefix;
+    const tags = reachableTags(line.repo, "HEAD", "", ctx.env);
+    return line.defaultPrefixes.find((p) => tags.some((t) => t.startsWith(p) && isSemVer(t.slice(p.length)))) ?? line.defaultPrefixes[0];
 }
