@@ -42,6 +42,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
         rules: [
             "deployment-version-semver",
             "repository-stack-config-size",
+            "repository-stack-config-headroom",
             "deployment-no-prerelease-in-production",
             "deployment-image-tag-matches-version",
             "workload-image-tagged",

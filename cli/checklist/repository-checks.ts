@@ -4,7 +4,7 @@ import { parseStackFileText } from "../../config/load";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import type { Settings, SettingKey } from "../../policies/settings";
 import { checked, EnforcementLevel, notApplicable, RuleResult, Severity, Violation } from "../../policies/lib/rule";
-import { ENV_STRING_LIMIT, stackConfigEnvBytes } from "../stack/pulumi-config-size";
+import { ENV_STRING_LIMIT, ENV_STRING_WARN_RATIO, stackConfigEnvBytes } from "../stack/pulumi-config-size";
 import type { RepositoryState } from "./repository-state";
 import { repositoryEvidenceRenewed, repositoryVersionNotRolledBack } from "./release-history-checks";
 
@@ -217,6 +217,39 @@ export const repositoryStackConfigSize: RepositoryCheck = {
     },
 };
 
+export const repositoryStackConfigHeadroom: RepositoryCheck = {
+    name: "repository-stack-config-headroom",
+    description: `The stack's configuration leaves room to grow: at most ${Math.round(ENV_STRING_WARN_RATIO * 100)} % of the 131,072 bytes PULUMI_CONFIG may take, so the next few services still fit.`,
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+        "Plan the split before the stack reaches the limit (repository-stack-config-size then fails and pulumi cannot run at all): move a group of services into a stack of its own, docs/scale.md.",
+    settings: [],
+    needsGit: false,
+    evaluate(input) {
+        let text: string;
+        try {
+            text = fs.readFileSync(input.stackFile, "utf8");
+        } catch {
+            return notApplicable(`${input.stackFile} cannot be read`);
+        }
+        const bytes = stackConfigEnvBytes(input.projectDir, input.stackFile, input.config.stack, text);
+        // over the limit: repository-stack-config-size fails, with its own message
+        if (bytes > ENV_STRING_LIMIT) return notApplicable("over the limit: see repository-stack-config-size");
+        if (bytes <= ENV_STRING_LIMIT * ENV_STRING_WARN_RATIO) return checked([]);
+        const file = path.relative(input.projectDir, input.stackFile) || input.stackFile;
+        const services = input.config.services.length;
+        const perService = services === 0 ? 0 : Math.ceil(bytes / services);
+        const more = perService === 0 ? 0 : Math.floor((ENV_STRING_LIMIT - bytes) / perService);
+        return checked([
+            `${file}: the configuration is ${bytes.toLocaleString("en-US")} bytes as the engine passes it to the program (PULUMI_CONFIG), ` +
+                `${((100 * bytes) / ENV_STRING_LIMIT).toFixed(1)} % of Linux's ${ENV_STRING_LIMIT.toLocaleString("en-US")}-byte limit: ` +
+                `about ${more} more service${more === 1 ? "" : "s"} of this stack's average size (${perService.toLocaleString("en-US")} bytes for each of ${services}) fit before pulumi preview and up fail. ` +
+                "Split the stack before then: docs/scale.md.",
+        ]);
+    },
+};
+
 /** A heading names the version as a whole token (2.4.1 is not 2.4.10), with or without a leading v. */
 export function mentionsVersion(heading: string, version: string): boolean {
     const escaped = version.replace(/[.+^${}()|[\]\\*?]/g, "\\$&");
@@ -231,6 +264,7 @@ export const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
     repositoryEvidenceRenewed,
     repositoryChangelogEntry,
     repositoryStackConfigSize,
+    repositoryStackConfigHeadroom,
 ];
 
 /** Runs one repository check, turning a missing or skipped repository into its outcome. */

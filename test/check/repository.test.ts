@@ -146,20 +146,20 @@ describe("repository helpers", () => {
     });
 });
 
+/** The example's stack with `count` more copies of its storefront service (storefront-0, storefront-1, ...). */
+function fleet(count: number): Project {
+    const p = exampleProject({ git: false });
+    const file = path.join(p.dir, "Pulumi.production.yaml");
+    const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+    const storefront = doc.getIn(["config", "releasectl:services", "storefront"]);
+    for (let i = 0; i < count; i++) doc.setIn(["config", "releasectl:services", `storefront-${i}`], YAML.isNode(storefront) ? storefront.clone() : storefront);
+    fs.writeFileSync(file, doc.toString());
+    return p;
+}
+
 describe("repository-stack-config-size", () => {
     let project: Project;
     afterEach(() => project.remove());
-
-    /** The example's stack with `count` more copies of its storefront service (storefront-0, storefront-1, ...). */
-    function fleet(count: number): Project {
-        const p = exampleProject({ git: false });
-        const file = path.join(p.dir, "Pulumi.production.yaml");
-        const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
-        const storefront = doc.getIn(["config", "releasectl:services", "storefront"]);
-        for (let i = 0; i < count; i++) doc.setIn(["config", "releasectl:services", `storefront-${i}`], YAML.isNode(storefront) ? storefront.clone() : storefront);
-        fs.writeFileSync(file, doc.toString());
-        return p;
-    }
 
     it("passes a stack whose configuration fits the engine's environment string, and the example does", async () => {
         project = fleet(100);
@@ -176,5 +176,49 @@ describe("repository-stack-config-size", () => {
         expect(bytes).to.be.greaterThan(ENV_STRING_LIMIT);
         expect(result.stdout).to.include(`Pulumi.production.yaml: the configuration is ${bytes.toLocaleString("en-US")} bytes`);
         expect(result.stdout).to.include("262 services").and.include("131,072-byte limit").and.include("docs/scale.md");
+        // the headroom advisory leaves the failure to the size check
+        expect(lineOf(result.stdout, "repository-stack-config-headroom")).to.match(/^not applicable\s+repository-stack-config-headroom\s+over the limit/);
+    });
+});
+
+describe("repository-stack-config-headroom", () => {
+    let project: Project;
+    afterEach(() => project?.remove());
+
+    const bytesOf = (p: Project) => stackConfigEnvBytes(p.dir, path.join(p.dir, "Pulumi.production.yaml"), "production", fs.readFileSync(path.join(p.dir, "Pulumi.production.yaml"), "utf8"));
+
+    it("passes the example, far under the limit", async () => {
+        project = exampleProject({ git: false });
+        const result = await check(project, ["--no-repo"]);
+        expect(lineOf(result.stdout, "repository-stack-config-headroom")).to.match(/^passed/);
+    });
+
+    it("warns (advisory) once the configuration takes over 90 % of the limit, saying how many more services fit", async () => {
+        // the smallest fleet over 90 % of the limit, found by measuring as check does
+        let count = 200;
+        for (;;) {
+            project = fleet(count);
+            const bytes = bytesOf(project);
+            if (bytes > 0.9 * ENV_STRING_LIMIT) break;
+            project.remove();
+            count += 5;
+        }
+        const bytes = bytesOf(project);
+        expect(bytes).to.be.at.most(ENV_STRING_LIMIT);
+        const result = await check(project, ["--no-repo", "--json"]);
+        const report = JSON.parse(result.stdout) as { items: { checks: { rule: string; state: string; findings: { message: string }[] }[] }[] };
+        const checks = report.items.flatMap((i) => i.checks);
+        const size = checks.find((c) => c.rule === "repository-stack-config-size")!;
+        const headroom = checks.find((c) => c.rule === "repository-stack-config-headroom")!;
+        expect(size.state).to.equal("passed");
+        expect(headroom.state).to.equal("advisory");
+        const services = count + 2;
+        const perService = Math.ceil(bytes / services);
+        const more = Math.floor((ENV_STRING_LIMIT - bytes) / perService);
+        expect(headroom.findings[0].message).to.include(`Pulumi.production.yaml: the configuration is ${bytes.toLocaleString("en-US")} bytes`)
+            .and.include(`${((100 * bytes) / ENV_STRING_LIMIT).toFixed(1)} % of Linux's 131,072-byte limit`)
+            .and.include(`about ${more} more services of this stack's average size (${perService.toLocaleString("en-US")} bytes for each of ${services})`)
+            .and.include("docs/scale.md");
+        expect(more).to.be.greaterThan(0);
     });
 });

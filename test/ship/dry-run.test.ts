@@ -45,7 +45,7 @@ describe("releasectl ship --dry-run", function () {
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^plan: release checkout 2\.4\.1 → 2\.5\.0 to stack production \(namespace shop, kube context prod-eu-west-1\)\n/);
         expect(run.stdout).to.match(/^version: auto → 2\.5\.0: minor: feat commit [0-9a-f]{7} "feat: one-page checkout" \(1 commit: 1 feat\) \(since tag checkout-v2\.4\.1\)$/m);
-        expect(run.stdout).to.include("now: passes (33 passed, 0 failed, 1 advisory, 3 not applicable)");
+        expect(run.stdout).to.include("now: passes (34 passed, 0 failed, 1 advisory, 3 not applicable)");
         // prepare writes the changelog entry too (as releasectl prepare), committed with the stack file
         expect(run.stdout).to.include("$ git commit -m 'release checkout 2.5.0' -- Pulumi.production.yaml CHANGELOG.md\n");
         const feat = world.repo.git("rev-parse", "--short=7", "HEAD").trim();
@@ -111,7 +111,7 @@ describe("releasectl ship --dry-run", function () {
         world.repo.git("checkout", "-q", "-b", "experiment");
         const run = await world.ship("checkout", "2.5.0", "--dry-run");
         expect(run.code).to.equal(1);
-        expect(run.stdout).to.include("now: FAILS, the release would stop here (32 passed, 1 failed, 1 advisory, 3 not applicable)");
+        expect(run.stdout).to.include("now: FAILS, the release would stop here (33 passed, 1 failed, 1 advisory, 3 not applicable)");
         expect(run.stdout).to.include("✗ repository-branch-allowed: branch experiment is not allowed for stack production");
     });
 
