@@ -89,7 +89,7 @@ Examples:
         const toConfig = to === undefined ? loadStack(dir, stack, { cwd: ctx.cwd }) : configAt(dir, stack, history, releaseOf(history, to, service, stack, "<to>"), shown);
         const render = (config: ReleaseConfig) => {
             if (!config.services.some((s) => s.name === service)) return "";
-            return releasesToYaml(renderReleases(config, service));
+            return releasesToYaml([{ stack: config.stack, releases: renderReleases(config, service) }]);
         };
         const before = render(fromConfig);
         const after = render(toConfig);

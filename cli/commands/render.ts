@@ -1,8 +1,10 @@
 import * as path from "path";
+import { UserError } from "../../config/errors";
+import { loadStack } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
-import { releasesToYaml, renderReleases, writeReleases } from "../operations/render";
-import { loadProjectStack } from "../project";
+import { releasesToYaml, renderReleases, StackReleases, writeReleases } from "../operations/render";
+import { environmentStacks, loadProjectStack, projectDir } from "../project";
 
 const USAGE = "releasectl render [--stack NAME] [--service NAME] [--out DIR]";
 
@@ -18,8 +20,10 @@ Secret, the migration Job and its Secret (when the release has a migration), the
 are shown as <secret>; secure: values are never decrypted.
 
 Options:
-  --stack NAME     stack to render (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml)
-  --service NAME   only this service
+  --stack NAME     stack to render (default: $RELEASECTL_STACK, or the only Pulumi.<stack>.yaml);
+                   an environment split into several stacks (releasectl:environment, no
+                   Pulumi.<NAME>.yaml): every stack of it, each object headed by its stack
+  --service NAME   only this service (found in whichever stack holds it)
   --out DIR        write one file per object under DIR/<service>/ instead of printing; DIR
                    must be new, empty, or an earlier render's: render owns it (a
                    .releasectl-render file lists what it wrote) and removes the files of an
@@ -31,6 +35,7 @@ Options:
 Examples:
   releasectl render --stack production
   releasectl render --stack production --service checkout --out /tmp/checkout-manifests
+  releasectl render --service storefront       # the stack that holds storefront
   out=$(mktemp -d) && releasectl render --out "$out" && kubectl apply --dry-run=server -R -f "$out"`,
     async run(ctx: CommandContext): Promise<number> {
         const { values } = parseCommandArgs("render", ctx.argv, { stack: { type: "string" }, service: { type: "string" }, out: { type: "string" } }, { min: 0, max: 0, usage: USAGE });
@@ -38,15 +43,47 @@ Examples:
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
-        const { config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack });
-        const releases = renderReleases(config, values.service);
+        const stacks = renderedStacks(ctx, values);
         if (values.out === undefined) {
-            ctx.stdout.write(releasesToYaml(releases));
+            ctx.stdout.write(releasesToYaml(stacks));
             return 0;
         }
-        const result = writeReleases(releases, values.out, ctx.cwd);
+        const result = writeReleases(stacks, values.out, ctx.cwd);
         const removed = result.removed.length === 0 ? "" : `; removed ${result.removed.length} file${result.removed.length === 1 ? "" : "s"} of an earlier render that no longer belong`;
         ctx.stdout.write(`wrote ${result.written} objects under ${path.relative(ctx.cwd, result.dir) || "."}${removed}\n`);
         return 0;
     },
 };
+
+/**
+ * The stacks to render: the one stack (`--stack`, or the one holding `--service`), or every
+ * stack of the environment `--stack` names (docs/scale.md), each with its releases. A service
+ * is in one stack per environment, so the objects of an environment never clash; two stacks
+ * holding one service are refused, as every command given that service refuses them.
+ */
+function renderedStacks(ctx: CommandContext, values: { cwd?: string; stack?: string; service?: string }): StackReleases[] {
+    const dir = projectDir(ctx, values.cwd);
+    const group = values.stack !== undefined && values.service === undefined ? environmentStacks(dir, values.stack) : undefined;
+    if (group === undefined) {
+        const { config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: values.service });
+        return [{ stack: config.stack, releases: renderReleases(config, values.service) }];
+    }
+    const stacks = group.map((stack) => {
+        const config = loadStack(dir, stack, { cwd: ctx.cwd });
+        return { stack, releases: renderReleases(config) };
+    });
+    const holder = new Map<string, string>();
+    for (const { stack, releases } of stacks) {
+        for (const { service } of releases) {
+            const other = holder.get(service);
+            if (other !== undefined) {
+                throw new UserError(
+                    `--stack ${values.stack}: service "${service}" is in several stacks of environment ${values.stack} (${other}, ${stack}); a service belongs to one stack per environment: remove it from one of them`,
+                    "ECONFIG",
+                );
+            }
+            holder.set(service, stack);
+        }
+    }
+    return stacks.map((s) => ({ ...s, environment: values.stack }));
+}

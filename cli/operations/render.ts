@@ -17,20 +17,33 @@ export function renderReleases(config: ReleaseConfig, service?: string): Service
     return releases.filter((r) => r.service === service);
 }
 
-/** Multi-document YAML of every object, in apply order, each headed by its Pulumi resource. */
-export function releasesToYaml(releases: readonly ServiceObjects[]): string {
+/** One stack's releases; `environment` set when the stack was rendered as one of an environment's. */
+export interface StackReleases {
+    readonly stack: string;
+    readonly releases: readonly ServiceObjects[];
+    readonly environment?: string;
+}
+
+/**
+ * Multi-document YAML of every object, in apply order, each headed by its Pulumi resource (and
+ * its stack, when an environment's stacks are rendered together).
+ */
+export function releasesToYaml(stacks: readonly StackReleases[]): string {
     const docs: string[] = [];
-    for (const release of releases) {
-        for (const object of release.objects) {
-            docs.push(`# ${release.service}/${object.name} (${object.type})\n${manifestToYaml(object.manifest)}`);
+    for (const { stack, releases, environment } of stacks) {
+        const prefix = environment === undefined ? "" : `stack ${stack}: `;
+        for (const release of releases) {
+            for (const object of release.objects) {
+                docs.push(`# ${prefix}${release.service}/${object.name} (${object.type})\n${manifestToYaml(object.manifest)}`);
+            }
         }
     }
     return docs.join("---\n");
 }
 
 /** One file per object under `out` (`<service>/NN-<kind>-<name>.yaml`), in apply order; see writeRenderDir. */
-export function writeReleases(releases: readonly ServiceObjects[], out: string, cwd: string): RenderDirResult {
-    const files = releases.flatMap((release) =>
+export function writeReleases(stacks: readonly StackReleases[], out: string, cwd: string): RenderDirResult {
+    const files = stacks.flatMap((s) => s.releases).flatMap((release) =>
         release.objects.map((object, i) => ({
             rel: `${release.service}/${String(i + 1).padStart(2, "0")}-${object.manifest.kind.toLowerCase()}-${object.manifest.metadata.name}.yaml`,
             content: manifestToYaml(object.manifest),

@@ -155,4 +155,53 @@ describe("finding a service's stack among several stacks", () => {
         expect(run.code).to.equal(2);
         expect(run.stderr).to.include("Pulumi.prod.yaml");
     });
+
+    /** The documents of a rendered YAML stream, without their header comments. */
+    const documents = (stream: string) => stream.split(/^---\n/m).map((d) => d.replace(/^#.*\n/, ""));
+    const headers = (stream: string) => stream.match(/^# .*$/gm) ?? [];
+
+    it("render --stack <environment> renders every stack of the environment, each object headed by its stack", async () => {
+        const all = await cli("render", "--stack", "production");
+        expect(all.code, all.stderr).to.equal(0);
+        const paymentsRun = await cli("render", "--stack", "production-payments");
+        const webRun = await cli("render", "--stack", "production-web");
+        // exactly the objects of the two stacks rendered one by one, in stack order
+        expect(documents(all.stdout)).to.deep.equal([...documents(paymentsRun.stdout), ...documents(webRun.stdout)]);
+        expect(headers(all.stdout)).to.deep.equal([...headers(paymentsRun.stdout).map((h) => h.replace("# ", "# stack production-payments: ")), ...headers(webRun.stdout).map((h) => h.replace("# ", "# stack production-web: "))]);
+        expect(headers(all.stdout).some((h) => h.startsWith("# stack production-payments: checkout/"))).to.equal(true);
+        expect(headers(all.stdout).some((h) => h.startsWith("# stack production-web: storefront/"))).to.equal(true);
+        // one stack's render keeps its headers as they were
+        expect(headers(webRun.stdout).every((h) => h.startsWith("# storefront/"))).to.equal(true);
+    });
+
+    it("render --service finds the stack that holds the service; --stack <environment> --service renders that stack's service", async () => {
+        const bare = await cli("render", "--service", "storefront");
+        expect(bare.code, bare.stderr).to.equal(0);
+        const web = await cli("render", "--stack", "production-web", "--service", "storefront");
+        expect(bare.stdout).to.equal(web.stdout);
+        const inEnvironment = await cli("render", "--stack", "production", "--service", "checkout");
+        expect(inEnvironment.code, inEnvironment.stderr).to.equal(0);
+        expect(inEnvironment.stdout).to.equal((await cli("render", "--stack", "production-payments", "--service", "checkout")).stdout);
+    });
+
+    it("render --stack <environment> --out DIR writes every stack's services, one folder each", async () => {
+        const out = path.join(repo.root, "manifests");
+        const run = await cli("render", "--stack", "production", "--out", out);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(fs.readdirSync(out).filter((f) => !f.startsWith(".")).sort()).to.deep.equal(["checkout", "storefront"]);
+        const single = path.join(repo.root, "web-only");
+        await cli("render", "--stack", "production-web", "--out", single);
+        for (const f of fs.readdirSync(path.join(single, "storefront"))) {
+            expect(fs.readFileSync(path.join(out, "storefront", f), "utf8"), f).to.equal(fs.readFileSync(path.join(single, "storefront", f), "utf8"));
+        }
+    });
+
+    it("render --stack <environment> refuses a service two of its stacks hold, naming both; nothing is written", async () => {
+        repo.commit("storefront in both", { "Pulumi.production-payments.yaml": PRODUCTION });
+        const out = path.join(repo.root, "manifests");
+        const run = await cli("render", "--stack", "production", "--out", out);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include('service "storefront" is in several stacks of environment production (production-payments, production-web)');
+        expect(fs.existsSync(out)).to.equal(false);
+    });
 });
