@@ -39,20 +39,37 @@ function gitEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
  */
 let remembered: Map<string, { readonly stdout: Buffer } | { readonly failure: unknown }> | undefined;
 
+/**
+ * Commit ids `git log` printed inside the scope, by the folder it ran in: `resolveCommit` of one
+ * of them (the releases' commits, which the changelog and the version computation name) needs no
+ * process to say the commit exists. Forgotten with every other answer.
+ */
+const knownCommits = new Map<string, Set<string>>();
+
+function rememberCommits(dir: string, shas: Iterable<string>): void {
+    if (remembered === undefined) return;
+    const key = path.resolve(dir);
+    let known = knownCommits.get(key);
+    if (known === undefined) knownCommits.set(key, (known = new Set()));
+    for (const sha of shas) known.add(sha);
+}
+
+const FULL_ID = /^[0-9a-f]{40}$/;
+
 export function rememberGitReads<T>(fn: () => T): T {
     if (remembered !== undefined) return fn();
     remembered = new Map();
+    const forget = () => {
+        remembered = undefined;
+        knownCommits.clear();
+    };
     try {
         const result = fn();
-        if (result instanceof Promise) {
-            return result.finally(() => {
-                remembered = undefined;
-            }) as T;
-        }
-        remembered = undefined;
+        if (result instanceof Promise) return result.finally(forget) as T;
+        forget();
         return result;
     } catch (e) {
-        remembered = undefined;
+        forget();
         throw e;
     }
 }
@@ -106,7 +123,10 @@ function execGit(dir: string, args: readonly string[], opts: GitOptions): Buffer
         });
     if (remembered === undefined) return run();
     const kind = gitCallKind(args);
-    if (kind === "change") remembered.clear();
+    if (kind === "change") {
+        remembered.clear();
+        knownCommits.clear();
+    }
     if (kind !== "query") return run();
     const key = memoKey(dir, args, opts);
     const known = remembered.get(key);
@@ -196,6 +216,7 @@ export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string;
 export function resolveCommit(dir: string, ref: string, env?: NodeJS.ProcessEnv): string | undefined {
     try {
         if (ref === "HEAD" && remembered !== undefined) return repoState(dir, env).head;
+        if (FULL_ID.test(ref) && knownCommits.get(path.resolve(dir))?.has(ref)) return ref;
         return git(dir, ["rev-parse", "-q", "--verify", `${ref}^{commit}`], { env }).trim() || undefined;
     } catch {
         return undefined;
@@ -252,13 +273,15 @@ export interface LogCommit {
 export function logCommits(dir: string, revisions: readonly string[], env?: NodeJS.ProcessEnv, paths: readonly string[] = []): LogCommit[] {
     const pathspecs = paths.map((p) => `:(top)${p}`);
     const out = git(dir, ["log", "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%B", ...revisions, "--", ...pathspecs], { env });
-    return out
+    const commits = out
         .split("\x1e")
         .filter((r) => r !== "")
         .map((record) => {
             const [sha, parents, author, email, date, message] = record.split("\x1f");
             return { sha, parents: parents.split(" ").filter((p) => p !== ""), author, email, date, message: message.replace(/\n+$/, "") };
         });
+    rememberCommits(dir, commits.map((c) => c.sha));
+    return commits;
 }
 
 /**
@@ -341,6 +364,7 @@ export function fileHistory(dir: string, file: string, env?: NodeJS.ProcessEnv):
         const blob = raw && !ZERO_ID.test(raw[1]) ? raw[1] : undefined;
         commits.push({ sha, date, author, email, subject, blob });
     }
+    rememberCommits(dir, commits.map((c) => c.sha));
     return commits.reverse();
 }
 

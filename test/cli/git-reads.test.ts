@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { changedPaths, createAnnotatedTag, git, listTags, reachableTags, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
+import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, reachableTags, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
 import { GitRepo } from "./git-fixture";
 
 /**
@@ -117,5 +117,27 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
             expect(rememberGitReads(() => listTags(repo.dir, prefix, env)), `prefix ${JSON.stringify(prefix)}`).to.deep.equal(expected);
             expect(listTags(repo.dir, prefix, env), `prefix ${JSON.stringify(prefix)} outside`).to.deep.equal(expected);
         }
+    });
+
+    it("knows the commits git log printed: resolving one needs no process; any other id still asks git", () => {
+        repo.write("a.txt", "2\n");
+        repo.git("commit", "-q", "-am", "second");
+        const [second, first] = repo.git("log", "--format=%H").trim().split("\n");
+        fs.rmSync(log, { force: true });
+        rememberGitReads(() => {
+            expect(logCommits(repo.dir, ["HEAD~1..HEAD"], env).map((c) => c.sha)).to.deep.equal([second]);
+            expect(resolveCommit(repo.dir, second, env)).to.equal(second);
+            expect(calls()).to.have.length(1);
+            // not printed by that log: git answers, and a made-up id is no commit
+            expect(resolveCommit(repo.dir, first, env)).to.equal(first);
+            expect(resolveCommit(repo.dir, "0".repeat(39) + "1", env)).to.equal(undefined);
+            expect(calls()).to.have.length(3);
+            expect(fileHistory(repo.dir, "a.txt", env).map((c) => c.sha)).to.deep.equal([first, second]);
+            expect(resolveCommit(repo.dir, first, env)).to.equal(first);
+            expect(calls()).to.have.length(4);
+        });
+        // outside the scope git is asked again
+        expect(resolveCommit(repo.dir, second, env)).to.equal(second);
+        expect(calls()).to.have.length(5);
     });
 });
