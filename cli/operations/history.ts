@@ -13,10 +13,10 @@ import { serviceLine, serviceTagPrefix } from "../versions/version-line";
 /** The service's history, or a UserError when the service never appears in it. */
 export function serviceHistory(dir: string, stack: string, service: string, env: NodeJS.ProcessEnv): ServiceHistory {
     const project = projectName(dir);
-    const stackFile = readStackFile(dir, stack);
     const history = readServiceHistory(dir, stack, project, service, env);
     if (history.releases.length === 0) {
-        const services = stackFile.config[`${project}:services`];
+        // the stack file is read for the message only (a malformed one is reported as such)
+        const services = readStackFile(dir, stack).config[`${project}:services`];
         const names = services && typeof services === "object" ? Object.keys(services as object) : [];
         throw new UserError(`${history.file}: service "${service}" has no release in the file's git history${didYouMean(service, names)}; services in stack ${stack}: ${names.join(", ") || "none"}`, "ENOSERVICE");
     }
