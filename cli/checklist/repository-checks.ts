@@ -189,6 +189,17 @@ export const repositoryChangelogEntry: RepositoryCheck = {
     },
 };
 
+/** The stack's PULUMI_CONFIG size as the engine builds it from the file on disk, or why it cannot be measured. */
+function configEnvBytes(input: RepositoryInput): number | RuleResult {
+    let text: string;
+    try {
+        text = fs.readFileSync(input.stackFile, "utf8");
+    } catch {
+        return notApplicable(`${input.stackFile} cannot be read`);
+    }
+    return stackConfigEnvBytes(input.projectDir, input.stackFile, input.config.stack, text);
+}
+
 export const repositoryStackConfigSize: RepositoryCheck = {
     name: "repository-stack-config-size",
     description:
@@ -200,13 +211,8 @@ export const repositoryStackConfigSize: RepositoryCheck = {
     settings: [],
     needsGit: false,
     evaluate(input) {
-        let text: string;
-        try {
-            text = fs.readFileSync(input.stackFile, "utf8");
-        } catch {
-            return notApplicable(`${input.stackFile} cannot be read`);
-        }
-        const bytes = stackConfigEnvBytes(input.projectDir, input.stackFile, input.config.stack, text);
+        const bytes = configEnvBytes(input);
+        if (typeof bytes !== "number") return bytes;
         if (bytes <= ENV_STRING_LIMIT) return checked([]);
         const file = path.relative(input.projectDir, input.stackFile) || input.stackFile;
         return checked([
@@ -227,13 +233,8 @@ export const repositoryStackConfigHeadroom: RepositoryCheck = {
     settings: [],
     needsGit: false,
     evaluate(input) {
-        let text: string;
-        try {
-            text = fs.readFileSync(input.stackFile, "utf8");
-        } catch {
-            return notApplicable(`${input.stackFile} cannot be read`);
-        }
-        const bytes = stackConfigEnvBytes(input.projectDir, input.stackFile, input.config.stack, text);
+        const bytes = configEnvBytes(input);
+        if (typeof bytes !== "number") return bytes;
         // over the limit: repository-stack-config-size fails, with its own message
         if (bytes > ENV_STRING_LIMIT) return notApplicable("over the limit: see repository-stack-config-size");
         if (bytes <= ENV_STRING_LIMIT * ENV_STRING_WARN_RATIO) return checked([]);
