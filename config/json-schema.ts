@@ -49,7 +49,28 @@ export function stackFileJsonSchema(project: string = PROJECT): Json {
     };
 }
 
+/**
+ * A key's schema. An optional key that the loader reads as unset when null (`key:` with no
+ * value, or `~`) also accepts null, so the editor does not flag what releasectl accepts: every
+ * scalar, and the maps marked `nullable`. Other maps must be maps, as the loader says.
+ */
 function fieldSchema(field: Field): Json {
+    const shape = fieldShape(field);
+    const map = field.kind === "object" || field.kind === "map";
+    return field.required || (map && !(field.kind === "object" && field.nullable)) ? shape : nullable(shape);
+}
+
+/** `shape`, also accepting null: in its `type` (and `enum`), or as one more `anyOf` branch. */
+function nullable(shape: Json): Json {
+    if (Array.isArray(shape.anyOf)) return { ...shape, anyOf: [...shape.anyOf, { type: "null" }] };
+    if (typeof shape.type === "string") {
+        return { ...shape, type: [shape.type, "null"], ...(Array.isArray(shape.enum) ? { enum: [...shape.enum, null] } : {}) };
+    }
+    const { description, default: fallback, ...rest } = shape;
+    return { ...(description !== undefined ? { description } : {}), ...(fallback !== undefined ? { default: fallback } : {}), anyOf: [rest, { type: "null" }] };
+}
+
+function fieldShape(field: Field): Json {
     const base: Json = { description: field.description };
     switch (field.kind) {
         case "string": {

@@ -96,6 +96,8 @@ export interface ObjectField<K extends string = string> extends Base {
     readonly default?: Record<string, never>;
     /** A limit on the value of every key of the map, declared or not. */
     readonly limitEach?: Limit;
+    /** The loader reads null (`key:` with no value) as absent, as it does for every scalar; other maps must be maps. */
+    readonly nullable?: boolean;
 }
 
 /** A map from names the user chooses (services, notification targets, env) to values. */
@@ -401,7 +403,7 @@ const MIGRATION = obj(
         databaseUrl: { kind: "secret", required: true, description: "`DATABASE_URL` for the Job, from a Secret" },
     },
     "the migration Job run before the new version serves",
-    { defaultText: "unset: no migration Job" },
+    { defaultText: "unset: no migration Job", nullable: true },
 );
 
 const METRICS = obj(
@@ -488,6 +490,7 @@ const RERELEASE = obj(
         }),
     },
     "why a version that was rolled back is released again (`repository-version-not-rolled-back`); `prepare` removes it with the next version",
+    { nullable: true },
 );
 
 const PROMOTED_FROM = obj(
@@ -509,6 +512,7 @@ const PROMOTED_FROM = obj(
         }),
     },
     "where the release came from, written by `releasectl promote`. On the Deployment as `releasectl.dev/promoted-from-stack`, `-commit` and `releasectl.dev/promoted-version`; `deployment-promoted-from-earlier-stack` reads them",
+    { nullable: true },
 );
 
 const COMMITS = obj(
@@ -529,6 +533,7 @@ const COMMITS = obj(
         }),
     },
     "where the service's commits live (its version line)",
+    { nullable: true },
 );
 /** One entry of commits.path. */
 export const COMMIT_PATH_RULE = {

@@ -110,6 +110,44 @@ describe("stack key schema", () => {
             expect(top.some((e) => e.instancePath === "/config/releasectl:namespce")).to.equal(true);
         });
 
+        it("accepts null (`key:` with no value) for exactly the optional keys the loader reads as unset", () => {
+            // Every optional key, nested ones included, set to null in a valid stack: the editor's
+            // verdict must be the loader's, both ways.
+            const base = valuesWithService({ migration: migrationValues() });
+            const service = Object.keys(base.services as Raw)[0];
+            const notification = Object.keys(base.notifications as Raw)[0];
+            const setIn = (values: Raw, at: readonly string[], value: unknown): Raw => {
+                const copy = structuredClone(values);
+                let cur = copy;
+                for (const key of at.slice(0, -1)) {
+                    if (cur[key] === null || typeof cur[key] !== "object") cur[key] = {};
+                    cur = cur[key] as Raw;
+                }
+                cur[at[at.length - 1]] = value;
+                return copy;
+            };
+            const differences: string[] = [];
+            let tried = 0;
+            const walk = (field: Field, at: readonly string[]) => {
+                if (field.kind === "object") for (const [key, inner] of Object.entries(field.keys as Record<string, Field>)) walk(inner, [...at, key]);
+                if (field.required) return;
+                tried++;
+                const values = setIn(base, at, null);
+                const loader = loaderProblem(values) === undefined;
+                const editor = validate(stackFile(values)) === true;
+                if (loader !== editor) differences.push(`${at.join(".")}: the loader ${loader ? "accepts" : "refuses"} null, the JSON Schema ${editor ? "accepts" : "refuses"} it`);
+            };
+            for (const key of keysOf(STACK)) if (key !== "services" && key !== "notifications") walk((STACK.keys as Record<string, Field>)[key], [key]);
+            walk(STACK.keys.notifications as Field, ["notifications"]);
+            for (const key of keysOf(NOTIFICATION)) walk((NOTIFICATION.keys as Record<string, Field>)[key], ["notifications", notification, key]);
+            for (const key of keysOf(SERVICE)) walk((SERVICE.keys as Record<string, Field>)[key], ["services", service, key]);
+            expect(differences).to.deep.equal([]);
+            expect(tried).to.be.greaterThan(80);
+            // both verdicts occur: a scalar left empty is unset, a map left empty is refused
+            expect(validate(stackFile(setIn(base, ["services", service, "canary", "host"], null)))).to.equal(true);
+            expect(validate(stackFile(setIn(base, ["services", service, "probes"], null)))).to.equal(false);
+        });
+
         it("leaves other namespaces' keys alone", () => {
             expect(validate(stackFile(validValues(), {}))).to.equal(true);
             const data = stackFile(validValues());
