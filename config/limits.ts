@@ -125,7 +125,10 @@ export function checkValueTree(r: Reader, values: Record<string, unknown>, proje
     const checkString = (value: string, path: Path) => {
         const field = FIELD_LIMITS.find((f) => matches(path, f.path));
         const max = field?.max ?? LIMITS.value;
-        if (value.length > max) return tooLong(path, value.length, max, field?.why ?? "64 KiB per value");
+        // Characters are code points, as JSON Schema's maxLength counts them (an emoji is one
+        // character, two UTF-16 units); never more than value.length, so counted only past it.
+        const length = value.length > max ? codePoints(value) : value.length;
+        if (length > max) return tooLong(path, length, max, field?.why ?? "64 KiB per value");
         const control = CONTROL.exec(value);
         if (control) {
             const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
@@ -259,4 +262,17 @@ function matches(path: Path, parts: Pattern): boolean {
 /** A key short enough for a one-line message. */
 function shortKey(key: string): string {
     return key.length > 80 ? `${key.slice(0, 40)}...(${key.length} characters)` : key;
+}
+
+/** The number of Unicode code points of `text` (a surrogate pair is one). */
+function codePoints(text: string): number {
+    let n = 0;
+    for (let i = 0; i < text.length; i++, n++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+            const d = text.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) i++;
+        }
+    }
+    return n;
 }

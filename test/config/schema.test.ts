@@ -148,6 +148,18 @@ describe("stack key schema", () => {
             expect(validate(stackFile(setIn(base, ["services", service, "probes"], null)))).to.equal(false);
         });
 
+        it("counts a length limit's characters as JSON Schema does: an emoji is one", () => {
+            const link = (n: number) => `https://ci.example.com/${"x".repeat(n - "https://ci.example.com/".length - 1)}\u{1F680}`;
+            // 2048 characters, 2049 UTF-16 units: within evidence's 2048 for both
+            const fits = valuesWithService({ evidence: { ciRun: link(2048) } });
+            expect(link(2048).length).to.equal(2049);
+            expect(loaderProblem(fits)).to.equal(undefined);
+            expect(validate(stackFile(fits)), JSON.stringify(validate.errors)).to.equal(true);
+            const over = valuesWithService({ evidence: { ciRun: link(2049) } });
+            expect(loaderProblem(over)).to.match(/services\.web\.evidence\.ciRun: is 2049 characters long; at most 2048 are allowed/);
+            expect(errorsAt(validate, stackFile(over)).some((e) => e.keyword === "maxLength")).to.equal(true);
+        });
+
         it("leaves other namespaces' keys alone", () => {
             expect(validate(stackFile(validValues(), {}))).to.equal(true);
             const data = stackFile(validValues());
