@@ -1,5 +1,5 @@
 import { LIMITS } from "./limits";
-import { Field, keysOf, ObjectField, SERVICE, STACK } from "./schema";
+import { Field, fieldLimits, keysOf, ObjectField, SERVICE, STACK } from "./schema";
 
 /** Where the generated reference lives, and the command that writes it. */
 export const CONFIGURATION_DOC = "docs/configuration.md";
@@ -114,11 +114,12 @@ refused the same way, without echoing it; a migration gets its database URL from
 
 Sizes are limited, and a message gives the length found and the limit, never the value: a
 stack file (and \`Pulumi.yaml\`) at most ${LIMITS.fileBytes / KiB / KiB} MiB, checked before it is parsed, UTF-8 text; any value
-${LIMITS.value / KiB} KiB, any key ${LIMITS.key} characters; \`version\` 128 (the image tag), \`image\` 255, \`canary.host\` and
-\`ingressClassName\` 253 (63 per DNS label), URLs and \`evidence\` links 2048; a service's \`env\` ${LIMITS.env / KiB / KiB} MiB
-in all, a migration command ${LIMITS.command / KiB} KiB in all; everything together ${LIMITS.expandedChars / KiB / KiB} MiB or a million values,
+${LIMITS.value / KiB} KiB, any key ${LIMITS.key} characters; \`version\` ${maxOf("services.*.version")} (the image tag), \`image\` ${maxOf("services.*.image")}, \`migration.image\` ${maxOf("services.*.migration.image")}, \`canary.host\` and
+\`ingressClassName\` ${maxOf("services.*.canary.host", "services.*.canary.ingressClassName")} (63 per DNS label), URLs and \`evidence\` links ${maxOf("prometheusUrl", "services.*.canary.loadTesterUrl", "services.*.canary.ingressControllerUrl", "services.*.alerts.runbookUrl", "services.*.evidence.*")}, \`renderYamlToDirectory\` ${maxOf("renderYamlToDirectory")}; a service's \`env\` ${LIMITS.env / KiB / KiB} MiB
+in all, a migration command ${LIMITS.command / KiB} KiB in all; everything together ${LIMITS.expandedChars / KiB / KiB} MiB or ${LIMITS.expandedNodes.toLocaleString("en-US")} values,
 counting what YAML aliases repeat (so an alias bomb is refused at once). Control characters other
-than tab and newline are refused.
+than tab and newline are refused. A length in characters counts Unicode code points, as the JSON
+Schema of \`releasectl schema\` does: an emoji is one.
 `;
 }
 
@@ -180,4 +181,14 @@ function defaultOf(field: Field): string {
 /** Text safe in a table cell. */
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** The length limit schema.ts declares at each of `paths` (dotted, `*` for any key), which must agree. */
+function maxOf(...paths: string[]): number {
+    const limits = fieldLimits();
+    const found = paths.map((p) => limits.find((l) => l.path.join(".") === p)?.limit.max);
+    if (found.some((m) => m === undefined) || new Set(found).size !== 1) {
+        throw new Error(`docs: the length limits of ${paths.join(", ")} are ${found.join(", ")}: one declared limit each, all alike`);
+    }
+    return found[0]!;
 }
