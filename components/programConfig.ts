@@ -2,10 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { withChecklistRule } from "../config/checklist-keys";
 import { UserError } from "../config/errors";
 import { parseReleaseConfig, PROJECT_KEYS } from "../config/load";
+import { Field, keysOf, STACK } from "../config/schema";
 import { ReleaseConfig } from "../config/types";
 
-/** Keys declared as `type: object` in Pulumi.yaml: the engine hands them over as JSON. */
-const OBJECT_KEYS = new Set(["notifications", "services"]);
+/** Keys declared as `type: object` in Pulumi.yaml (maps in schema.ts): the engine hands them over as JSON. */
+const OBJECT_KEYS = new Set<string>(
+    keysOf(STACK).filter((key) => {
+        const kind = (STACK.keys as Record<string, Field>)[key].kind;
+        return kind === "object" || kind === "map";
+    }),
+);
 
 /**
  * The stack's configuration as the engine hands it to the program, through the same loader as
