@@ -13,6 +13,7 @@ import { projectName } from "../stack/project-name";
 import { checkInitialVersion } from "../versions/next-version";
 import { versionProblem } from "../versions/version-arg";
 import { computeNext, nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
+import { rememberGitReads } from "../git";
 
 const USAGE = "releasectl prepare <service> <version|auto> [--stack S] [--dry-run] [--repo DIR] [--strict] [--prerelease ID] [--build META] [--no-changelog]";
 
@@ -82,34 +83,38 @@ Examples:
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
-        const [serviceName, requested] = positionals;
-        const timeoutMs = lockTimeout(values["lock-timeout"]);
-        const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
-        const version = resolveVersion(requested, values, { dir, stack, config, service: findService(config, serviceName) }, ctx);
-        const file = stackFilePath(dir, stack);
-        const shown = path.relative(ctx.cwd, file) || file;
-        const changelog = values["no-changelog"] ? undefined : { policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) };
-        const outcome = await performPrepare(ctx, { dir, stack, config, service: serviceName, version, shown, dryRun: values["dry-run"], lockTimeoutMs: timeoutMs, changelog });
+        // a dry run only reads: the same git query twice is one process (cli/git.ts)
+        const go = async (): Promise<number> => {
+            const [serviceName, requested] = positionals;
+            const timeoutMs = lockTimeout(values["lock-timeout"]);
+            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
+            const version = resolveVersion(requested, values, { dir, stack, config, service: findService(config, serviceName) }, ctx);
+            const file = stackFilePath(dir, stack);
+            const shown = path.relative(ctx.cwd, file) || file;
+            const changelog = values["no-changelog"] ? undefined : { policyPackConfig: values["policy-pack-config"], repo: values.repo === undefined ? undefined : nextRequest(values, ctx.cwd, ctx.env) };
+            const outcome = await performPrepare(ctx, { dir, stack, config, service: serviceName, version, shown, dryRun: values["dry-run"], lockTimeoutMs: timeoutMs, changelog });
 
-        if (!outcome.written) {
-            const { entry, from } = outcome;
-            ctx.stdout.write(filePatch(shown, outcome.before, outcome.after));
-            if (entry?.kind === "entry") ctx.stdout.write(entry.dryRun());
-            else if (entry?.kind === "skipped") ctx.stdout.write(`${entry.why}\n`);
-            ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);
+            if (!outcome.written) {
+                const { entry, from } = outcome;
+                ctx.stdout.write(filePatch(shown, outcome.before, outcome.after));
+                if (entry?.kind === "entry") ctx.stdout.write(entry.dryRun());
+                else if (entry?.kind === "skipped") ctx.stdout.write(`${entry.why}\n`);
+                ctx.stdout.write(`(dry run: ${shown} not written; ${serviceName} would go from ${from} to ${version})\n`);
+                return 0;
+            }
+            const { from } = outcome;
+            const note = outcome.stillContract
+                ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
+                : "";
+            const written = outcome.changelog;
+            const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
+            ctx.stdout.write(
+                `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +
+                    `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${commitPaths}; releasectl tag ${serviceName} ${version}; pulumi up --stack ${stack}\n`,
+            );
             return 0;
-        }
-        const { from } = outcome;
-        const note = outcome.stillContract
-            ? `note: ${serviceName}'s migration still says phase contract, as written for ${from}; if ${version} changes no schema of its own set phase: expand, else update command and downgradeCommand for ${version} (a rollback prints that downgrade, to run by hand before pulumi up)\n`
-            : "";
-        const written = outcome.changelog;
-        const commitPaths = [shown, ...(written?.commit ? [written.commit] : [])].join(" ");
-        ctx.stdout.write(
-            `${serviceName}: ${from} → ${version} in ${shown} (previousVersion: ${from})\n${written ? `${written.line}\n` : ""}${note}` +
-                `next: releasectl check --stack ${stack}; git commit -m "release ${serviceName} ${version}" ${commitPaths}; releasectl tag ${serviceName} ${version}; pulumi up --stack ${stack}\n`,
-        );
-        return 0;
+        };
+        return values["dry-run"] ? rememberGitReads(go) : go();
     },
 };
 

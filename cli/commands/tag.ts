@@ -10,6 +10,7 @@ import { readServiceHistory } from "../stack/history";
 import { serviceNextRequest } from "../versions/auto-version";
 import { nextRequest, refuseComputeOptions, VERSION_OPTIONS } from "../versions/compute-next";
 import { versionProblem } from "../versions/version-arg";
+import { rememberGitReads } from "../git";
 
 const USAGE = "releasectl tag [service] [VERSION] [--stack S] [--repo DIR] [--tag-prefix P] [--prerelease ID] [--build META] [--strict] [--dry-run]";
 
@@ -62,61 +63,65 @@ Examples:
             ctx.stdout.write(`${this.help}\n`);
             return 0;
         }
-        // `tag storefront 1.13.0`, `tag storefront`, `tag 1.13.0`: a first word that is no version names a service.
-        // An empty word is no service name either: it is refused as the version it stands in for.
-        const looksLikeVersion = (w: string) => w.trim() === "" || /^[vV]?\d/.test(w);
-        const serviceName = positionals.length === 2 || (positionals.length === 1 && !looksLikeVersion(positionals[0])) ? positionals[0] : undefined;
-        const versionWord = serviceName === undefined ? positionals[0] : positionals[1];
-        if (serviceName === undefined && values.stack !== undefined) {
-            throw new UserError(`--stack ${values.stack}: only applies with a service (releasectl tag <service> --stack ${values.stack})`, "EUSAGE");
-        }
-        const plain = nextRequest(values, ctx.cwd, ctx.env);
-        let req = plain;
-        let stackVersion: { service: string; version: string; file: string; previousRelease?: string } | undefined;
-        if (serviceName !== undefined) {
-            const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
-            const service = findService(config, serviceName);
-            const project = projectName(dir);
-            req = serviceNextRequest({ dir, stack, project, config, service, env: ctx.env }, { ...plain, repo: values.repo === undefined ? undefined : plain.repo });
-            const history = readServiceHistory(dir, stack, project, service.name, ctx.env);
-            const releases = history.releases;
-            const current = releases[releases.length - 1];
-            stackVersion = {
-                service: service.name,
-                version: service.version,
-                file: path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack),
-                previousRelease: current !== undefined && current.version === service.version ? releases[releases.length - 2]?.commit : undefined,
-            };
-            // the line's commits since the release before this one (the stack file's record) when the line has no tag yet
-            req = { ...req, fallback: undefined, from: undefined };
-        }
-        const explicit = versionWord;
-        const bad = explicit === undefined ? undefined : versionProblem(explicit, req.tagPrefix ?? "v");
-        if (bad !== undefined) {
-            const hint = bad.bare !== undefined ? `; give the version without the "${req.tagPrefix ?? "v"}" prefix: ${bad.bare}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
-            throw new UserError(`version ${JSON.stringify(explicit)}: ${bad.problem}${hint}`, "EBADVERSION");
-        }
-        if (stackVersion !== undefined) {
-            const v = explicit ?? stackVersion.version;
-            refuseComputeOptions(values, v, ["prerelease", "build", "strict", "initial-version"], { explicit: (x) => `releasectl tag ${stackVersion!.service} ${x}`, computed: "releasectl tag" });
-            if (v !== stackVersion.version) {
-                throw new UserError(
-                    `${stackVersion.service} is at ${stackVersion.version} in ${stackVersion.file}, not ${v}: a release tag marks the version the stack releases; prepare it first (releasectl prepare ${stackVersion.service} ${v}), or tag ${stackVersion.version} (releasectl tag ${stackVersion.service})`,
-                    "EVERSIONMISMATCH",
-                );
+        // a dry run only reads: the same git query twice is one process (cli/git.ts)
+        const go = async (): Promise<number> => {
+            // `tag storefront 1.13.0`, `tag storefront`, `tag 1.13.0`: a first word that is no version names a service.
+            // An empty word is no service name either: it is refused as the version it stands in for.
+            const looksLikeVersion = (w: string) => w.trim() === "" || /^[vV]?\d/.test(w);
+            const serviceName = positionals.length === 2 || (positionals.length === 1 && !looksLikeVersion(positionals[0])) ? positionals[0] : undefined;
+            const versionWord = serviceName === undefined ? positionals[0] : positionals[1];
+            if (serviceName === undefined && values.stack !== undefined) {
+                throw new UserError(`--stack ${values.stack}: only applies with a service (releasectl tag <service> --stack ${values.stack})`, "EUSAGE");
             }
-        } else if (explicit !== undefined) {
-            refuseComputeOptions(values, explicit, ["prerelease", "build", "strict", "initial-version"], { explicit: (v) => `releasectl tag ${v}`, computed: "releasectl tag" });
-        }
-        if (values.to !== undefined) {
-            throw new UserError(`--to ${values.to}: releasectl tag always tags HEAD; check out the commit to tag (git switch --detach ${values.to}), then run releasectl tag without --to`, "EUSAGE");
-        }
-        const { name, head, message, result, created } = createReleaseTag({ req, explicit, stackVersion, dryRun: values["dry-run"], env: ctx.env });
-        if (!created) {
-            ctx.stdout.write(`would create tag ${name} on ${head} with the message:\n${message.replace(/^/gm, "  ")}(dry run: no tag created)\n`);
+            const plain = nextRequest(values, ctx.cwd, ctx.env);
+            let req = plain;
+            let stackVersion: { service: string; version: string; file: string; previousRelease?: string } | undefined;
+            if (serviceName !== undefined) {
+                const { dir, stack, config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: serviceName });
+                const service = findService(config, serviceName);
+                const project = projectName(dir);
+                req = serviceNextRequest({ dir, stack, project, config, service, env: ctx.env }, { ...plain, repo: values.repo === undefined ? undefined : plain.repo });
+                const history = readServiceHistory(dir, stack, project, service.name, ctx.env);
+                const releases = history.releases;
+                const current = releases[releases.length - 1];
+                stackVersion = {
+                    service: service.name,
+                    version: service.version,
+                    file: path.relative(ctx.cwd, stackFilePath(dir, stack)) || stackFilePath(dir, stack),
+                    previousRelease: current !== undefined && current.version === service.version ? releases[releases.length - 2]?.commit : undefined,
+                };
+                // the line's commits since the release before this one (the stack file's record) when the line has no tag yet
+                req = { ...req, fallback: undefined, from: undefined };
+            }
+            const explicit = versionWord;
+            const bad = explicit === undefined ? undefined : versionProblem(explicit, req.tagPrefix ?? "v");
+            if (bad !== undefined) {
+                const hint = bad.bare !== undefined ? `; give the version without the "${req.tagPrefix ?? "v"}" prefix: ${bad.bare}` : "; use e.g. 2.5.0 or 2.5.0-rc.1";
+                throw new UserError(`version ${JSON.stringify(explicit)}: ${bad.problem}${hint}`, "EBADVERSION");
+            }
+            if (stackVersion !== undefined) {
+                const v = explicit ?? stackVersion.version;
+                refuseComputeOptions(values, v, ["prerelease", "build", "strict", "initial-version"], { explicit: (x) => `releasectl tag ${stackVersion!.service} ${x}`, computed: "releasectl tag" });
+                if (v !== stackVersion.version) {
+                    throw new UserError(
+                        `${stackVersion.service} is at ${stackVersion.version} in ${stackVersion.file}, not ${v}: a release tag marks the version the stack releases; prepare it first (releasectl prepare ${stackVersion.service} ${v}), or tag ${stackVersion.version} (releasectl tag ${stackVersion.service})`,
+                        "EVERSIONMISMATCH",
+                    );
+                }
+            } else if (explicit !== undefined) {
+                refuseComputeOptions(values, explicit, ["prerelease", "build", "strict", "initial-version"], { explicit: (v) => `releasectl tag ${v}`, computed: "releasectl tag" });
+            }
+            if (values.to !== undefined) {
+                throw new UserError(`--to ${values.to}: releasectl tag always tags HEAD; check out the commit to tag (git switch --detach ${values.to}), then run releasectl tag without --to`, "EUSAGE");
+            }
+            const { name, head, message, result, created } = createReleaseTag({ req, explicit, stackVersion, dryRun: values["dry-run"], env: ctx.env });
+            if (!created) {
+                ctx.stdout.write(`would create tag ${name} on ${head} with the message:\n${message.replace(/^/gm, "  ")}(dry run: no tag created)\n`);
+                return 0;
+            }
+            ctx.stdout.write(`created annotated tag ${name} on ${head} (${result.commits.length} commit${result.commits.length === 1 ? "" : "s"} since ${result.previousTag ?? "the first commit"}); not pushed: git push origin ${name}\n`);
             return 0;
-        }
-        ctx.stdout.write(`created annotated tag ${name} on ${head} (${result.commits.length} commit${result.commits.length === 1 ? "" : "s"} since ${result.previousTag ?? "the first commit"}); not pushed: git push origin ${name}\n`);
-        return 0;
+        };
+        return values["dry-run"] ? rememberGitReads(go) : go();
     },
 };
