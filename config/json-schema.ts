@@ -50,14 +50,12 @@ export function stackFileJsonSchema(project: string = PROJECT): Json {
 }
 
 /**
- * A key's schema. An optional key that the loader reads as unset when null (`key:` with no
- * value, or `~`) also accepts null, so the editor does not flag what releasectl accepts: every
- * scalar, and the maps marked `nullable`. Other maps must be maps, as the loader says.
+ * A key's schema. An optional key also accepts null: the loader reads `key:` with no value (or
+ * `~`) as unset, so the editor must not flag what releasectl accepts; `nullRefused` keys do not.
  */
 function fieldSchema(field: Field): Json {
     const shape = fieldShape(field);
-    const map = field.kind === "object" || field.kind === "map";
-    return field.required || (map && !(field.kind === "object" && field.nullable)) ? shape : nullable(shape);
+    return field.required || field.nullRefused ? shape : nullable(shape);
 }
 
 /** `shape`, also accepting null: in its `type` (and `enum`), or as one more `anyOf` branch. */

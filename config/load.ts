@@ -80,6 +80,8 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
     const prometheusUrl = emptyToUndefined(top.string("prometheusUrl"));
 
     const notifications: Record<string, NotificationConfig> = {};
+    // null at the top level: the engine hands the program no JSON map for it (nullRefused in schema.ts)
+    if (values.notifications === null) r.fail(k("notifications"), "is empty: name the notification targets under it, or remove the key for none");
     const rawNotifications = r.map(values.notifications, k("notifications")) ?? {};
     for (const [name, raw] of Object.entries(rawNotifications)) {
         const at = `${k("notifications")}.${name}`;
@@ -103,7 +105,7 @@ export function parseReleaseConfig(values: Record<string, unknown>, ctx: ParseCo
     const services: ServiceConfig[] = [];
     const rawServices = r.map(values.services, k("services"));
     if (!rawServices || Object.keys(rawServices).length === 0) {
-        if (rawServices !== undefined || values.services === undefined) {
+        if (rawServices !== undefined || values.services === undefined || values.services === null) {
             r.fail(k("services"), "is required: declare at least one service, e.g. services: {web: {image: registry.example.com/web, version: 1.0.0}}");
         }
     } else {

@@ -30,10 +30,13 @@ export class Reader {
         throw new ConfigError(this.file, first.keyPath, first.problem, first.value, this.problems.length - 1);
     }
 
-    /** A map node: reports keys outside `allowed` (with a suggestion for typos). */
+    /**
+     * A map node: reports keys outside `allowed` (with a suggestion for typos). Null (`key:`
+     * with nothing under it, say every sub-key commented out) is absent, as for a scalar.
+     */
     map(value: unknown, keyPath: string, allowed?: readonly string[]): Record<string, unknown> | undefined {
-        if (value === undefined) return undefined;
-        if (value === null || typeof value !== "object" || Array.isArray(value) || isSecureNode(value)) {
+        if (value === undefined || value === null) return undefined;
+        if (typeof value !== "object" || Array.isArray(value) || isSecureNode(value)) {
             return this.fail(keyPath, "must be a map of keys to values", value);
         }
         const record = value as Record<string, unknown>;

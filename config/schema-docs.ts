@@ -74,6 +74,10 @@ rules between keys (\`replicas.max\` at least \`min\`, limits at least requests,
 most \`maxWeight\`, the notification target a service names, an interval of at least \`10s\`) and
 the checks on secrets and sizes below are the loader's: \`releasectl render\` and \`check\` report them.
 
+A key left empty (\`probes:\` with every line under it commented out, or \`kubeContext:\` with no
+value: YAML reads either as null) is the key left out: its default applies. The one exception is
+\`releasectl:notifications\`, which must name its targets when it is there.
+
 ## Stack keys
 
 | key | type | default | meaning |

@@ -34,6 +34,11 @@ interface Base {
     readonly required?: boolean;
     /** The type as the reference names it (duration, URL, quantity, ...). */
     readonly label?: string;
+    /**
+     * An optional key left empty (`key:`, null) reads as absent, like a missing key; this one
+     * refuses null instead (a top-level map the engine hands the program as JSON text).
+     */
+    readonly nullRefused?: boolean;
 }
 
 export interface StringField extends Base {
@@ -96,8 +101,6 @@ export interface ObjectField<K extends string = string> extends Base {
     readonly default?: Record<string, never>;
     /** A limit on the value of every key of the map, declared or not. */
     readonly limitEach?: Limit;
-    /** The loader reads null (`key:` with no value) as absent, as it does for every scalar; other maps must be maps. */
-    readonly nullable?: boolean;
 }
 
 /** A map from names the user chooses (services, notification targets, env) to values. */
@@ -403,7 +406,7 @@ const MIGRATION = obj(
         databaseUrl: { kind: "secret", required: true, description: "`DATABASE_URL` for the Job, from a Secret" },
     },
     "the migration Job run before the new version serves",
-    { defaultText: "unset: no migration Job", nullable: true },
+    { defaultText: "unset: no migration Job" },
 );
 
 const METRICS = obj(
@@ -490,7 +493,6 @@ const RERELEASE = obj(
         }),
     },
     "why a version that was rolled back is released again (`repository-version-not-rolled-back`); `prepare` removes it with the next version",
-    { nullable: true },
 );
 
 const PROMOTED_FROM = obj(
@@ -512,7 +514,6 @@ const PROMOTED_FROM = obj(
         }),
     },
     "where the release came from, written by `releasectl promote`. On the Deployment as `releasectl.dev/promoted-from-stack`, `-commit` and `releasectl.dev/promoted-version`; `deployment-promoted-from-earlier-stack` reads them",
-    { nullable: true },
 );
 
 const COMMITS = obj(
@@ -533,7 +534,6 @@ const COMMITS = obj(
         }),
     },
     "where the service's commits live (its version line)",
-    { nullable: true },
 );
 /** One entry of commits.path. */
 export const COMMIT_PATH_RULE = {
@@ -670,6 +670,7 @@ export const STACK = obj(
             keyPattern: SERVICE_NAME,
             values: NOTIFICATION,
             default: {},
+            nullRefused: true,
             description: "Notification targets by name: type (slack, msteams, discord, rocket, gchat), channel, username, address (secret webhook URL).",
         },
         services: {

@@ -143,9 +143,25 @@ describe("stack key schema", () => {
             for (const key of keysOf(SERVICE)) walk((SERVICE.keys as Record<string, Field>)[key], ["services", service, key]);
             expect(differences).to.deep.equal([]);
             expect(tried).to.be.greaterThan(80);
-            // both verdicts occur: a scalar left empty is unset, a map left empty is refused
-            expect(validate(stackFile(setIn(base, ["services", service, "canary", "host"], null)))).to.equal(true);
-            expect(validate(stackFile(setIn(base, ["services", service, "probes"], null)))).to.equal(false);
+            // both verdicts occur: a scalar or a map left empty is unset (the same configuration as
+            // without the key), the top-level notifications left empty is refused
+            const parse = (values: Raw) => parseReleaseConfig(structuredClone(values), { source: "Pulumi.test.yaml", stack: "test", mode: "file" });
+            const without = (values: Raw, at: readonly string[]) => {
+                const copy = structuredClone(values);
+                let cur = copy;
+                for (const key of at.slice(0, -1)) {
+                    if (cur[key] === null || typeof cur[key] !== "object") return copy;
+                    cur = cur[key] as Raw;
+                }
+                delete cur[at[at.length - 1]];
+                return copy;
+            };
+            for (const at of [["services", service, "canary", "host"], ["services", service, "probes"], ["services", service, "canary"], ["services", service, "env"]]) {
+                expect(validate(stackFile(setIn(base, at, null))), at.join(".")).to.equal(true);
+                expect(parse(setIn(base, at, null)), at.join(".")).to.deep.equal(parse(without(base, at)));
+            }
+            expect(validate(stackFile(setIn(base, ["notifications"], null)))).to.equal(false);
+            expect(loaderProblem(setIn(base, ["notifications"], null))).to.match(/releasectl:notifications: is empty: name the notification targets under it, or remove the key for none/);
         });
 
         it("counts a length limit's characters as JSON Schema does: an emoji is one", () => {
