@@ -71,8 +71,22 @@ export function environmentStacks(dir: string, name: string): string[] | undefin
     const index = stackIndex(dir);
     // an unreadable stack file might be one of them: say so rather than check without it
     if (index.unreadable !== undefined) throw index.unreadable;
-    const stacks = index.entries.filter((e) => e.environment === name).map((e) => e.stack);
-    return stacks.length === 0 ? undefined : stacks;
+    const inEnvironment = index.entries.filter((e) => e.environment === name);
+    // one stack per service and environment, as every command given the service demands
+    for (const { services } of inEnvironment) {
+        for (const service of services) {
+            const holders = inEnvironment.filter((e) => e.services.includes(service));
+            if (holders.length > 1) throw inSeveralStacks(`--stack ${name}`, service, name, holders);
+        }
+    }
+    return inEnvironment.length === 0 ? undefined : inEnvironment.map((e) => e.stack);
+}
+
+function inSeveralStacks(given: string, service: string, environment: string, holders: readonly { stack: string }[]): UserError {
+    return new UserError(
+        `${given}: service "${service}" is in several stacks of environment ${environment} (${holders.map((e) => e.stack).join(", ")}); a service belongs to one stack per environment: choose one with --stack and remove the service from the other`,
+        "ENOSTACK",
+    );
 }
 
 /**
@@ -96,10 +110,7 @@ function environmentStack(dir: string, environment: string, given: string, servi
             "ENOSERVICE",
         );
     }
-    throw new UserError(
-        `${given}: service "${service}" is in several stacks of environment ${environment} (${holders.map((e) => e.stack).join(", ")}); a service belongs to one stack per environment: choose one with --stack and remove the service from the other`,
-        "ENOSTACK",
-    );
+    throw inSeveralStacks(given, service, environment, holders);
 }
 
 /** No `--stack`, several stack files: the one that holds the service. */

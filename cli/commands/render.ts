@@ -1,5 +1,4 @@
 import * as path from "path";
-import { UserError } from "../../config/errors";
 import { loadStack } from "../../config/load";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext } from "../context";
@@ -58,8 +57,8 @@ Examples:
 /**
  * The stacks to render: the one stack (`--stack`, or the one holding `--service`), or every
  * stack of the environment `--stack` names (docs/scale.md), each with its releases. A service
- * is in one stack per environment, so the objects of an environment never clash; two stacks
- * holding one service are refused, as every command given that service refuses them.
+ * is in one stack per environment (environmentStacks refuses two holding one), so the objects
+ * of an environment never clash.
  */
 function renderedStacks(ctx: CommandContext, values: { cwd?: string; stack?: string; service?: string }): StackReleases[] {
     const dir = projectDir(ctx, values.cwd);
@@ -68,22 +67,5 @@ function renderedStacks(ctx: CommandContext, values: { cwd?: string; stack?: str
         const { config } = loadProjectStack(ctx, { cwd: values.cwd, stack: values.stack, service: values.service });
         return [{ stack: config.stack, releases: renderReleases(config, values.service) }];
     }
-    const stacks = group.map((stack) => {
-        const config = loadStack(dir, stack, { cwd: ctx.cwd });
-        return { stack, releases: renderReleases(config) };
-    });
-    const holder = new Map<string, string>();
-    for (const { stack, releases } of stacks) {
-        for (const { service } of releases) {
-            const other = holder.get(service);
-            if (other !== undefined) {
-                throw new UserError(
-                    `--stack ${values.stack}: service "${service}" is in several stacks of environment ${values.stack} (${other}, ${stack}); a service belongs to one stack per environment: remove it from one of them`,
-                    "ECONFIG",
-                );
-            }
-            holder.set(service, stack);
-        }
-    }
-    return stacks.map((s) => ({ ...s, environment: values.stack }));
+    return group.map((stack) => ({ stack, releases: renderReleases(loadStack(dir, stack, { cwd: ctx.cwd })), environment: values.stack }));
 }

@@ -204,4 +204,12 @@ describe("finding a service's stack among several stacks", () => {
         expect(run.stderr).to.include('service "storefront" is in several stacks of environment production (production-payments, production-web)');
         expect(fs.existsSync(out)).to.equal(false);
     });
+
+    it("check --stack <environment> refuses a service two of its stacks hold, as render and every service command do", async () => {
+        repo.commit("storefront in both", { "Pulumi.production-payments.yaml": PRODUCTION });
+        const run = await cli("check", "--stack", "production", "--no-repo");
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include('--stack production: service "storefront" is in several stacks of environment production (production-payments, production-web)');
+        expect(run.stdout).to.equal("");
+    });
 });
