@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "util";
-import { isMap, isScalar, Pair, parse, Scalar, YAMLMap } from "yaml";
 import { UserError } from "../../config/errors";
-import { dataWithoutService, parseStrict, ServiceLocation } from "../stack/edit";
+import { dataWithoutService, parseStrict, plainReadsBack, ServiceLocation, valueAt } from "../stack/edit";
+import { findPair, OMap, ONode, OPair } from "../stack/outline";
 
 /**
  * Byte-preserving copies of a service's keys from one stack file into another (promotion).
@@ -14,24 +14,21 @@ import { dataWithoutService, parseStrict, ServiceLocation } from "../stack/edit"
 
 type Path = readonly string[];
 
-function serviceMap(text: string, loc: ServiceLocation): YAMLMap<Scalar, unknown> {
+function serviceMap(text: string, loc: ServiceLocation): OMap {
     const doc = parseStrict(text, loc.file);
-    const services = doc.getIn(["config", `${loc.project}:services`], true);
-    const pair = isMap(services) ? services.items.find((p) => isScalar(p.key) && p.key.value === loc.service) : undefined;
-    if (!pair || !isMap(pair.value)) throw new UserError(`${loc.file}: ${loc.project}:services has no service "${loc.service}" (or it is not a map)`, "ENOSERVICE");
-    return pair.value as YAMLMap<Scalar, unknown>;
-}
-
-function findPair(map: YAMLMap<Scalar, unknown>, key: string): Pair<Scalar, unknown> | undefined {
-    return map.items.find((p) => isScalar(p.key) && p.key.value === key);
+    const config = doc.root && findPair(doc.root, "config")?.value;
+    const services = config?.kind === "map" ? findPair(config, `${loc.project}:services`)?.value : undefined;
+    const pair = services?.kind === "map" ? findPair(services, loc.service) : undefined;
+    if (pair?.value?.kind !== "map") throw new UserError(`${loc.file}: ${loc.project}:services has no service "${loc.service}" (or it is not a map)`, "ENOSERVICE");
+    return pair.value;
 }
 
 /** The map at `path` below the service (the service itself for []), or undefined. */
-function mapAt(text: string, loc: ServiceLocation, path: Path): YAMLMap<Scalar, unknown> | undefined {
-    let map: YAMLMap<Scalar, unknown> | undefined = serviceMap(text, loc);
+function mapAt(text: string, loc: ServiceLocation, path: Path): OMap | undefined {
+    let map: OMap | undefined = serviceMap(text, loc);
     for (const key of path) {
-        const value: unknown = map && findPair(map, key)?.value;
-        map = isMap(value) ? (value as YAMLMap<Scalar, unknown>) : undefined;
+        const value: ONode | null | undefined = map && findPair(map, key)?.value;
+        map = value?.kind === "map" ? value : undefined;
     }
     return map;
 }
@@ -43,12 +40,12 @@ function afterLineEnd(text: string, pos: number): number {
 }
 
 /** The whole lines a pair occupies: from its key's line to the end of its value (trailing comment and newline included). */
-function pairRegion(text: string, pair: Pair<Scalar, unknown>, file: string): { start: number; end: number; indent: number } {
-    const keyStart = pair.key.range![0];
+function pairRegion(text: string, pair: OPair, file: string): { start: number; end: number; indent: number } {
+    const keyStart = pair.key.range[0];
     const start = lineStart(text, keyStart);
     if (text.slice(start, keyStart).trim() !== "") throw new UserError(`${file}: ${String(pair.key.value)} does not start its own line; write the service as a block map`, "ECONFIG");
-    const value = pair.value as { range?: [number, number, number] } | null;
-    const end0 = value?.range ? value.range[2] : pair.key.range![2];
+    const value = pair.value;
+    const end0 = value?.range ? value.range[2] : pair.key.range[2];
     const end = end0 > 0 && text[end0 - 1] === "\n" ? end0 : afterLineEnd(text, end0);
     return { start, end, indent: keyStart - start };
 }
@@ -66,18 +63,9 @@ function reindent(block: string, from: number, to: number): string {
         .join("\n");
 }
 
-function keyIndentOf(text: string, map: YAMLMap<Scalar, unknown>): number {
-    const first = map.items[0].key as Scalar;
-    return first.range![0] - lineStart(text, first.range![0]);
-}
-
-function getPath(value: unknown, path: Path): unknown {
-    let v = value;
-    for (const k of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<string, unknown>)[k];
-    }
-    return v;
+function keyIndentOf(text: string, map: OMap): number {
+    const first = map.items[0].key;
+    return first.range[0] - lineStart(text, first.range[0]);
 }
 
 function withPath(value: Record<string, unknown>, path: Path, leaf: unknown): Record<string, unknown> {
@@ -91,7 +79,8 @@ function withPath(value: Record<string, unknown>, path: Path, leaf: unknown): Re
 }
 
 function serviceData(text: string, loc: ServiceLocation): Record<string, unknown> {
-    return serviceMap(text, loc).toJSON() as Record<string, unknown>;
+    const map = serviceMap(text, loc);
+    return structuredClone(valueAt(parseStrict(text, loc.file).data, map.path)) as Record<string, unknown>;
 }
 
 /**
@@ -112,7 +101,7 @@ function placeLines(text: string, loc: ServiceLocation, path: Path, lines: strin
         return text.slice(0, region.start) + insert + text.slice(region.end);
     }
     if (lines === undefined) return text;
-    const anchor = after.map((k) => findPair(parent, k)).find((p) => p !== undefined) ?? (parent.items[parent.items.length - 1] as Pair<Scalar, unknown>);
+    const anchor = after.map((k) => findPair(parent, k)).find((p) => p !== undefined) ?? parent.items[parent.items.length - 1];
     const at = pairRegion(text, anchor, loc.file).end;
     const newline = at === text.length && !text.endsWith("\n") ? "\n" : "";
     return text.slice(0, at) + newline + insert + text.slice(at);
@@ -139,7 +128,7 @@ function hasSecure(value: unknown): boolean {
 export function copyServiceKey(target: string, source: string, loc: ServiceLocation, sourceLoc: ServiceLocation, path: Path, after: readonly string[] = []): string {
     const sourceParent = mapAt(source, sourceLoc, path.slice(0, -1));
     const sourcePair = sourceParent && findPair(sourceParent, path[path.length - 1]);
-    const sourceValue = getPath(serviceData(source, sourceLoc), path);
+    const sourceValue = valueAt(serviceData(source, sourceLoc), path);
     if (hasSecure(sourceValue)) {
         throw new UserError(`${sourceLoc.file}: ${sourceLoc.service}.${path.join(".")} holds a secure: value, encrypted for that stack only; it cannot be copied into ${loc.file}`, "ESECRET");
     }
@@ -155,18 +144,14 @@ export function copyServiceKey(target: string, source: string, loc: ServiceLocat
 /** A value written plain when it reads back as the same string, else double-quoted. */
 function scalarText(value: string): string {
     if (value === "" || value !== value.trim() || /[\n\r#:]/.test(value)) return JSON.stringify(value);
-    try {
-        return (parse(`k: ${value}`) as { k?: unknown } | null)?.k === value ? value : JSON.stringify(value);
-    } catch {
-        return JSON.stringify(value);
-    }
+    return plainReadsBack(value) ? value : JSON.stringify(value);
 }
 
 /** How far the service's nested maps indent their keys (2 when it has none). */
-function nestedStep(text: string, service: YAMLMap<Scalar, unknown>): number {
+function nestedStep(text: string, service: OMap): number {
     const own = keyIndentOf(text, service);
     for (const pair of service.items) {
-        if (isMap(pair.value) && !pair.value.flow && pair.value.items.length > 0) return keyIndentOf(text, pair.value as YAMLMap<Scalar, unknown>) - own;
+        if (pair.value?.kind === "map" && !pair.value.flow && pair.value.items.length > 0) return keyIndentOf(text, pair.value) - own;
     }
     return 2;
 }

@@ -1,14 +1,20 @@
 import { isDeepStrictEqual } from "util";
-import { Document, isMap, isPair, isScalar, isSeq, Pair, parse, parseDocument, Scalar, YAMLMap } from "yaml";
+import { load } from "js-yaml";
 import { UserError } from "../../config/errors";
+import { yamlValues } from "../../config/yaml-values";
+import { findPair, lineOutline, OMap, ONode, OPair, OScalar } from "./outline";
 
 /**
  * Edits of a stack file (`Pulumi.<stack>.yaml`) that change only the bytes they must. The
- * `yaml` Document gives every node's source range; edits splice new text into those ranges of
- * the original string, so comments, key order, quoting, blank lines and `secure:` ciphertexts
- * elsewhere stay byte for byte. Every edit re-parses its result and checks that the data
- * changed exactly as intended, so a surprise in the source can never produce a wrong file.
+ * file's outline (outline.ts) gives every node's source range; edits splice new text into those
+ * ranges of the original string, so comments, key order, quoting, blank lines and `secure:`
+ * ciphertexts elsewhere stay byte for byte. Every edit re-parses its result and checks that the
+ * data changed exactly as intended, so a surprise in the source can never produce a wrong file.
  * Pure: text in, text out.
+ *
+ * The outline of a file in plain block style is read line by line; any other file is parsed
+ * with the `yaml` library (outline-yaml.ts, loaded only then), which also words the errors of
+ * a malformed file. The data is js-yaml's, as the loader reads it.
  */
 
 export interface ServiceLocation {
@@ -21,39 +27,78 @@ export interface ServiceLocation {
 
 export type ScalarValue = string | boolean;
 
+/** A text's outline and data, shared: read them, never change them. */
+export interface ParsedStack {
+    /** The root map; undefined when the document is not a map. */
+    readonly root: OMap | undefined;
+    readonly data: unknown;
+}
+
 interface Located {
-    readonly doc: Document.Parsed;
-    readonly pair: Pair<Scalar, unknown>;
-    readonly map: YAMLMap<Scalar, unknown>;
+    readonly doc: ParsedStack;
+    readonly pair: OPair;
+    readonly map: OMap;
 }
 
 /**
- * Documents of the texts parsed last, newest last. An edit parses its input, its result and
- * both again to verify, and the next edit's input is the last one's result: without this, one
- * release's edits parse the same few texts a dozen times. The documents are only read, never
- * changed.
+ * Texts parsed last, newest last. An edit parses its input, its result and both again to
+ * verify, and the next edit's input is the last one's result: without this, one release's
+ * edits parse the same few texts a dozen times.
  */
-const parsed: { text: string; doc: Document.Parsed }[] = [];
+const parsed: { text: string; doc: ParsedStack | Error }[] = [];
 const PARSED_KEPT = 4;
 
-function parseCached(text: string): Document.Parsed {
+function parseCached(text: string): ParsedStack | Error {
     const i = parsed.findIndex((p) => p.text === text);
     if (i >= 0) {
         const [hit] = parsed.splice(i, 1);
         parsed.push(hit);
         return hit.doc;
     }
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = parseText(text);
     parsed.push({ text, doc });
     if (parsed.length > PARSED_KEPT) parsed.shift();
     return doc;
 }
 
-/** The file's document (shared: read it, never change it); a UserError when it is not valid YAML. */
-export function parseStrict(text: string, file: string): Document.Parsed {
+/** Whether plain block-style files are read line by line (tests turn it off to compare both sources). */
+let readLines = true;
+
+/** For tests: read every file with `yaml`, as files outside plain block style are. Returns the previous setting. */
+export function useLineOutline(enabled: boolean): boolean {
+    const was = readLines;
+    readLines = enabled;
+    parsed.length = 0;
+    return was;
+}
+
+function parseText(text: string): ParsedStack | Error {
+    const values = yamlValues(text);
+    if (values.ok && readLines) {
+        const root = lineOutline(text);
+        if (root !== undefined) return { root, data: values.data };
+    }
+    const { outlineOf, parseYamlDocument } = require("./outline-yaml") as typeof import("./outline-yaml");
+    const doc = parseYamlDocument(text);
+    if (doc.errors.length > 0) return doc.errors[0];
+    return { root: outlineOf(doc), data: values.ok ? values.data : doc.toJS() };
+}
+
+/** The file's outline and data (shared: read them, never change them); a UserError when it is not valid YAML. */
+export function parseStrict(text: string, file: string): ParsedStack {
     const doc = parseCached(text);
-    if (doc.errors.length > 0) throw new UserError(`${file}: malformed YAML: ${doc.errors[0].message.split("\n")[0]}; fix the syntax first`, "EYAML");
+    if (doc instanceof Error) throw new UserError(`${file}: malformed YAML: ${doc.message.split("\n")[0]}; fix the syntax first`, "EYAML");
     return doc;
+}
+
+/** The value at `path` of parsed data, or undefined. */
+export function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+    let v = data;
+    for (const k of path) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = (v as Record<string | number, unknown>)[k];
+    }
+    return v;
 }
 
 function servicesKey(project: string): string {
@@ -62,17 +107,19 @@ function servicesKey(project: string): string {
 
 function locate(text: string, loc: ServiceLocation): Located {
     const doc = parseStrict(text, loc.file);
-    const services = doc.getIn(["config", servicesKey(loc.project)], true);
-    if (!isMap(services)) throw new UserError(`${loc.file}: config.${servicesKey(loc.project)} is missing or not a map; declare the services there`, "ECONFIG");
-    const pair = services.items.find((p) => isScalar(p.key) && p.key.value === loc.service);
-    if (!pair || !isMap(pair.value)) {
+    const config = doc.root && findPair(doc.root, "config")?.value;
+    const services = config?.kind === "map" ? findPair(config, servicesKey(loc.project))?.value : undefined;
+    if (services?.kind !== "map") throw new UserError(`${loc.file}: config.${servicesKey(loc.project)} is missing or not a map; declare the services there`, "ECONFIG");
+    const pair = findPair(services, loc.service);
+    if (!pair || pair.value?.kind !== "map") {
         throw new UserError(`${loc.file}: ${servicesKey(loc.project)} has no service "${loc.service}" (or it is not a map)`, "ENOSERVICE");
     }
-    return { doc, pair: pair as Pair<Scalar, unknown>, map: pair.value as YAMLMap<Scalar, unknown> };
+    return { doc, pair, map: pair.value };
 }
 
-function findPair(map: YAMLMap<Scalar, unknown>, key: string): Pair<Scalar, unknown> | undefined {
-    return map.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+/** The data of a node, a fresh copy. */
+function dataOf(doc: ParsedStack, node: ONode): unknown {
+    return structuredClone(valueAt(doc.data, node.path));
 }
 
 function lineStart(text: string, pos: number): number {
@@ -90,34 +137,36 @@ function splice(text: string, start: number, end: number, insert: string): strin
 }
 
 /** A plain scalar when it reads back as the same string, else the quoting `like` uses, else double quotes. */
-export function renderScalar(value: ScalarValue, like?: Scalar): string {
+export function renderScalar(value: ScalarValue, like?: OScalar): string {
     if (typeof value === "boolean") return String(value);
-    const style = like?.type ?? Scalar.PLAIN;
-    if (style === Scalar.QUOTE_SINGLE && !value.includes("\n")) return `'${value.replace(/'/g, "''")}'`;
-    if (style === Scalar.PLAIN && plainReadsBack(value)) return value;
+    const style = like?.style ?? "PLAIN";
+    if (style === "QUOTE_SINGLE" && !value.includes("\n")) return `'${value.replace(/'/g, "''")}'`;
+    if (style === "PLAIN" && plainReadsBack(value)) return value;
     return JSON.stringify(value);
 }
 
-function plainReadsBack(value: string): boolean {
+/** Whether `value` written plain after a key reads back as the same string. */
+export function plainReadsBack(value: string): boolean {
     if (value === "" || /[\n\r]/.test(value) || value !== value.trim()) return false;
     try {
-        const back = parse(`k: ${value}`) as { k?: unknown } | null;
-        return back !== null && back.k === value;
+        const back = load(`k: ${value}`) as { k?: unknown } | null;
+        return back !== null && typeof back === "object" && back.k === value;
     } catch {
         return false;
     }
 }
 
 function serviceValue(text: string, loc: ServiceLocation): Record<string, unknown> {
-    return locate(text, loc).map.toJSON() as Record<string, unknown>;
+    const { doc, map } = locate(text, loc);
+    return dataOf(doc, map) as Record<string, unknown>;
 }
 
 /** The whole data of the file with one service taken out: what must not change. */
 export function dataWithoutService(text: string, loc: ServiceLocation): unknown {
     const doc = parseCached(text);
-    if (doc.errors.length > 0) throw doc.errors[0];
+    if (doc instanceof Error) throw doc;
     // a fresh copy: the service is deleted from it
-    const data = doc.toJS() as { config: Record<string, Record<string, unknown>> };
+    const data = structuredClone(doc.data) as { config: Record<string, Record<string, unknown>> };
     delete data.config[servicesKey(loc.project)][loc.service];
     return data;
 }
@@ -137,14 +186,14 @@ function verify(before: string, after: string, loc: ServiceLocation, expected: R
  * or at the end of the service when `after` is missing.
  */
 export function setServiceKey(text: string, loc: ServiceLocation, key: string, value: ScalarValue, opts: { after?: string } = {}): string {
-    const { map } = locate(text, loc);
-    const expected = { ...(map.toJSON() as Record<string, unknown>), [key]: value };
+    const { doc, map } = locate(text, loc);
+    const expected = { ...(dataOf(doc, map) as Record<string, unknown>), [key]: value };
     const pair = findPair(map, key);
     let result: string;
     if (pair) {
         const node = pair.value;
-        if (isScalar(node) && node.range && node.value === value) return text;
-        if (!isScalar(node) || !node.range) {
+        if (node?.kind === "scalar" && valueAt(doc.data, node.path) === value) return text;
+        if (node?.kind !== "scalar") {
             throw new UserError(`${loc.file}: ${servicesKey(loc.project)}.${loc.service}.${key} is not a single value; make it one (e.g. ${key}: ${renderScalar(value)})`, "ECONFIG");
         }
         const [start, end] = node.range;
@@ -153,27 +202,27 @@ export function setServiceKey(text: string, loc: ServiceLocation, key: string, v
         result = start === end ? splice(text, start, end, ` ${rendered}`) : splice(text, start, end, rendered);
     } else {
         const anchor = opts.after === undefined ? undefined : findPair(map, opts.after);
-        const like = anchor && isScalar(anchor.value) ? anchor.value : undefined;
+        const like = anchor?.value?.kind === "scalar" ? anchor.value : undefined;
         const rendered = renderScalar(value, typeof value === "string" ? like : undefined);
         result = insertPair(text, map, anchor, `${key}: ${rendered}`);
     }
     return verify(text, result, loc, expected, key);
 }
 
-function insertPair(text: string, map: YAMLMap<Scalar, unknown>, anchor: Pair<Scalar, unknown> | undefined, pairText: string): string {
+function insertPair(text: string, map: OMap, anchor: OPair | undefined, pairText: string): string {
     if (map.flow) {
         const last = anchor ?? map.items[map.items.length - 1];
-        const end = (last?.value as { range?: [number, number, number] } | undefined)?.range?.[1];
+        const end = last?.value?.range?.[1];
         if (end === undefined) throw new UserError(`cannot add "${pairText}" to a flow map {...} without values; write the service as a block map`, "ECONFIG");
         return splice(text, end, end, `, ${pairText}`);
     }
-    const first = map.items[0].key as Scalar;
-    const indent = first.range![0] - lineStart(text, first.range![0]);
+    const first = map.items[0].key;
+    const indent = first.range[0] - lineStart(text, first.range[0]);
     let at: number;
-    if (anchor && isScalar(anchor.value) && anchor.value.range) {
+    if (anchor?.value?.kind === "scalar") {
         at = afterLineEnd(text, anchor.value.range[1]);
     } else {
-        at = map.range![1];
+        at = map.range[1];
         if (at > 0 && text[at - 1] !== "\n") at = afterLineEnd(text, at);
     }
     const needsNewline = at === text.length && !text.endsWith("\n") && text.length > 0;
@@ -185,21 +234,21 @@ function insertPair(text: string, map: YAMLMap<Scalar, unknown>, anchor: Pair<Sc
  * sets it to `fallback` (a flow map would need its commas rewritten).
  */
 export function removeServiceKey(text: string, loc: ServiceLocation, key: string, fallback: ScalarValue): string {
-    const { map } = locate(text, loc);
+    const { doc, map } = locate(text, loc);
     const pair = findPair(map, key);
     if (!pair) return text;
     const keyNode = pair.key;
     const value = pair.value;
-    const start = lineStart(text, keyNode.range![0]);
-    const blockMap = isMap(value) && !value.flow && value.range !== undefined && value.range !== null;
-    const aloneOnLine = !map.flow && text.slice(start, keyNode.range![0]).trim() === "" && ((isScalar(value) && value.range !== undefined) || blockMap);
+    const start = lineStart(text, keyNode.range[0]);
+    const blockMap = value?.kind === "map" && !value.flow;
+    const aloneOnLine = !map.flow && text.slice(start, keyNode.range[0]).trim() === "" && (value?.kind === "scalar" || blockMap);
     if (!aloneOnLine) return setServiceKey(text, loc, key, fallback);
     // a block map (rerelease: with its keys on the lines below) goes with all of its lines
-    const valueEnd = blockMap ? (value as YAMLMap).range![1] : 0;
+    const valueEnd = blockMap ? value.range[1] : 0;
     const end = blockMap
         ? text[valueEnd - 1] === "\n" ? valueEnd : afterLineEnd(text, valueEnd)
-        : afterLineEnd(text, Math.max((value as Scalar).range![2] - 1, (value as Scalar).range![1]));
-    const expected = { ...(map.toJSON() as Record<string, unknown>) };
+        : afterLineEnd(text, Math.max(value!.range![2] - 1, value!.range![1]));
+    const expected = { ...(dataOf(doc, map) as Record<string, unknown>) };
     delete expected[key];
     return verify(text, splice(text, start, end, ""), loc, expected, key);
 }
@@ -219,26 +268,17 @@ export function readService(text: string, loc: ServiceLocation): Record<string, 
 
 type Path = readonly (string | number)[];
 
-/** Every `{secure: ...}` value under a node, with its path and the ciphertext scalar. */
-function secureScalars(node: unknown, path: Path = []): { path: Path; scalar: Scalar }[] {
-    if (isMap(node)) {
-        const items = node.items as Pair<unknown, unknown>[];
-        if (items.length === 1 && isScalar(items[0].key) && items[0].key.value === "secure" && isScalar(items[0].value)) {
+/** Every `{secure: ...}` value under a node, with its path (from the node) and the ciphertext scalar. */
+function secureScalars(node: ONode | null, path: Path = []): { path: Path; scalar: OScalar }[] {
+    if (node?.kind === "map") {
+        const items = node.items;
+        if (items.length === 1 && items[0].key.value === "secure" && items[0].value?.kind === "scalar") {
             return [{ path, scalar: items[0].value }];
         }
-        return items.flatMap((p) => (isScalar(p.key) ? secureScalars(p.value, [...path, String(p.key.value)]) : []));
+        return items.flatMap((p) => (p.key.value !== undefined ? secureScalars(p.value, [...path, p.key.value]) : []));
     }
-    if (isSeq(node)) return node.items.flatMap((item, i) => secureScalars(item, [...path, i]));
+    if (node?.kind === "seq") return node.items.flatMap((item, i) => secureScalars(item, [...path, i]));
     return [];
-}
-
-function getPath(value: unknown, path: Path): unknown {
-    let v = value;
-    for (const k of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<string | number, unknown>)[k];
-    }
-    return v;
 }
 
 function setPath(value: Record<string, unknown>, path: Path, leaf: unknown): void {
@@ -250,9 +290,9 @@ function setPath(value: Record<string, unknown>, path: Path, leaf: unknown): voi
 /** Where a service's block begins and ends, and the indentation of its keys. */
 function blockRegion(text: string, located: Located): { start: number; end: number; indent: number; flow: boolean } {
     const value = located.map;
-    const [vStart, , vEnd] = value.range!;
-    if (value.flow) return { start: vStart, end: value.range![1], indent: 0, flow: true };
-    const keyEnd = located.pair.key.range![1];
+    const [vStart, , vEnd] = value.range;
+    if (value.flow) return { start: vStart, end: value.range[1], indent: 0, flow: true };
+    const keyEnd = located.pair.key.range[1];
     const start = afterLineEnd(text, keyEnd);
     return { start: Math.min(start, vStart), end: vEnd, indent: vStart - lineStart(text, vStart), flow: false };
 }
@@ -308,25 +348,26 @@ export function reapplyServiceBlock(
     }
     let text = splice(current, curRegion.start, curRegion.end, block);
 
-    const expected = oldLocated.map.toJSON() as Record<string, unknown>;
-    const currentData = cur.map.toJSON() as Record<string, unknown>;
+    const expected = dataOf(oldLocated.doc, oldLocated.map) as Record<string, unknown>;
+    const currentData = dataOf(cur.doc, cur.map) as Record<string, unknown>;
     const keptSecrets: string[] = [];
     const restoredSecrets: string[] = [];
     // Swap ciphertexts last-first so earlier ranges stay valid.
     const placed = locate(text, loc);
     const replacements: { range: [number, number]; text: string }[] = [];
     for (const { path, scalar } of secureScalars(placed.map)) {
-        const now = getPath(currentData, path) as { secure?: unknown } | undefined;
+        const now = valueAt(currentData, path) as { secure?: unknown } | undefined;
         const nowCipher = now && typeof now === "object" && typeof now.secure === "string" ? now.secure : undefined;
+        const placedCipher = valueAt(placed.doc.data, scalar.path);
         const dotted = path.join(".");
         if (opts.includeSecrets || nowCipher === undefined) {
-            if (nowCipher !== scalar.value) restoredSecrets.push(dotted);
+            if (nowCipher !== placedCipher) restoredSecrets.push(dotted);
             continue;
         }
-        if (nowCipher === scalar.value) continue;
+        if (nowCipher === placedCipher) continue;
         const source = findSecureScalarSource(current, cur.map, path);
         if (source === undefined) continue;
-        replacements.push({ range: [scalar.range![0], scalar.range![1]], text: source });
+        replacements.push({ range: [scalar.range[0], scalar.range[1]], text: source });
         setPath(expected, [...path, "secure"], nowCipher);
         keptSecrets.push(dotted);
     }
@@ -341,9 +382,9 @@ export function reapplyServiceBlock(
     return { text, keptSecrets, restoredSecrets };
 }
 
-function findSecureScalarSource(text: string, map: YAMLMap<Scalar, unknown>, path: Path): string | undefined {
+function findSecureScalarSource(text: string, map: OMap, path: Path): string | undefined {
     for (const { path: p, scalar } of secureScalars(map)) {
-        if (p.length === path.length && p.every((k, i) => k === path[i]) && scalar.range) return text.slice(scalar.range[0], scalar.range[1]);
+        if (p.length === path.length && p.every((k, i) => k === path[i])) return text.slice(scalar.range[0], scalar.range[1]);
     }
     return undefined;
 }
