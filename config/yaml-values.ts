@@ -1,5 +1,5 @@
-import { loadAll, YAMLException } from "js-yaml";
 import { UserError } from "./errors";
+import { lineDocument } from "./yaml-outline";
 
 /**
  * Texts read last and their values: a command reads Pulumi.yaml and its stack file several
@@ -13,8 +13,9 @@ const RECENT_KEPT = 4;
  * The value of a one-document YAML file (undefined when it is empty), or a UserError naming the
  * file, line and column. Stack files are read with js-yaml's core schema (YAML 1.2, like the
  * Pulumi CLI: no timestamps or yes/no booleans): it is about five times faster than the `yaml`
- * package, which matters for stacks of hundreds of services. Editing a stack file, which must
- * keep comments and layout, still goes through `yaml`'s Document API.
+ * package, which matters for stacks of hundreds of services. A file in plain block style (every
+ * stack file `pulumi config set` writes) is read line by line to the same data without loading
+ * js-yaml at all (yaml-outline.ts): that saves a command ~8 ms.
  */
 export function readYamlValues(text: string, file: string): unknown {
     const known = recent.find((r) => r.text === text);
@@ -35,6 +36,9 @@ export function readYamlValues(text: string, file: string): unknown {
  * version and says why (`line 3, column 1: ...`), where the loader stops.
  */
 export function yamlValues(text: string, file = ""): { ok: true; data: unknown } | { ok: false; line?: number; column?: number; reason: string; message: string } {
+    const lines = lineDocument(text);
+    if (lines !== undefined) return { ok: true, data: lines.data };
+    const { loadAll, YAMLException } = require("js-yaml") as typeof import("js-yaml");
     let documents: unknown[];
     try {
         documents = loadAll(text, { filename: file });

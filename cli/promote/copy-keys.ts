@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
 import { dataWithoutService, parseStrict, plainReadsBack, ServiceLocation, valueAt } from "../stack/edit";
-import { findPair, OMap, ONode, OPair } from "../stack/outline";
+import { findPair, OMap, ONode, OPair } from "../../config/yaml-outline";
 
 /**
  * Byte-preserving copies of a service's keys from one stack file into another (promotion).

@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from "util";
-import { load } from "js-yaml";
 import { UserError } from "../../config/errors";
 import { yamlValues } from "../../config/yaml-values";
-import { findPair, lineOutline, OMap, ONode, OPair, OScalar } from "./outline";
+import { findPair, lineDocument, OMap, ONode, OPair, OScalar } from "../../config/yaml-outline";
 
 /**
  * Edits of a stack file (`Pulumi.<stack>.yaml`) that change only the bytes they must. The
@@ -12,9 +11,9 @@ import { findPair, lineOutline, OMap, ONode, OPair, OScalar } from "./outline";
  * data changed exactly as intended, so a surprise in the source can never produce a wrong file.
  * Pure: text in, text out.
  *
- * The outline of a file in plain block style is read line by line; any other file is parsed
- * with the `yaml` library (outline-yaml.ts, loaded only then), which also words the errors of
- * a malformed file. The data is js-yaml's, as the loader reads it.
+ * The outline of a file in plain block style is read line by line (config/yaml-outline.ts);
+ * any other file is parsed with the `yaml` library (outline-yaml.ts, loaded only then), which
+ * also words the errors of a malformed file. The data is the loader's (config/yaml-values.ts).
  */
 
 export interface ServiceLocation {
@@ -73,11 +72,11 @@ export function useLineOutline(enabled: boolean): boolean {
 }
 
 function parseText(text: string): ParsedStack | Error {
-    const values = yamlValues(text);
-    if (values.ok && readLines) {
-        const root = lineOutline(text);
-        if (root !== undefined) return { root, data: values.data };
+    if (readLines) {
+        const lines = lineDocument(text);
+        if (lines !== undefined) return lines;
     }
+    const values = yamlValues(text);
     const { outlineOf, parseYamlDocument } = require("./outline-yaml") as typeof import("./outline-yaml");
     const doc = parseYamlDocument(text);
     if (doc.errors.length > 0) return doc.errors[0];
@@ -148,12 +147,8 @@ export function renderScalar(value: ScalarValue, like?: OScalar): string {
 /** Whether `value` written plain after a key reads back as the same string. */
 export function plainReadsBack(value: string): boolean {
     if (value === "" || /[\n\r]/.test(value) || value !== value.trim()) return false;
-    try {
-        const back = load(`k: ${value}`) as { k?: unknown } | null;
-        return back !== null && typeof back === "object" && back.k === value;
-    } catch {
-        return false;
-    }
+    const read = yamlValues(`k: ${value}\n`);
+    return read.ok && read.data !== null && typeof read.data === "object" && (read.data as { k?: unknown }).k === value;
 }
 
 function serviceValue(text: string, loc: ServiceLocation): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, parseDocument, Scalar } from "yaml";
-import { OMap, ONode, OPair, Path, Range, ScalarStyle } from "./outline";
+import { OMap, ONode, OPair, Path, Range, ScalarStyle } from "../../config/yaml-outline";
 
 /**
  * The outline (outline.ts) of any YAML text, from the `yaml` library's Document: the source

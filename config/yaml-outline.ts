@@ -1,20 +1,22 @@
 /**
- * The outline of a stack file: its block maps, their keys and the byte ranges of every value,
- * as the stack editor (edit.ts, promote's copy-keys.ts) needs them to splice text. Two sources
- * give the same outline:
+ * A stack file (or Pulumi.yaml) read line by line: its data, and its outline (its block maps,
+ * their keys and the byte ranges of every value, as the stack editor, cli/stack/edit.ts and
+ * promote's copy-keys.ts, needs them to splice text).
  *
- * - `lineOutline` reads the plain block style every stack file is written in (`pulumi config
- *   set` writes it, and so do people) line by line, without the `yaml` library, whose 72 modules
- *   and parse cost a release command ~25 ms. Anything outside that style (flow maps, block
- *   sequences and scalars, multi-line values, anchors, aliases, tags, quoted or non-string keys,
- *   tabs, CR line ends, several documents) makes it give up: it returns undefined.
- * - `outlineOf` in outline-yaml.ts converts the `yaml` library's Document, for every file.
+ * `lineDocument` reads the plain block style every stack file is written in (`pulumi config
+ * set` writes it, and so do people) without a YAML library: js-yaml costs a command ~8 ms to
+ * load and warm up, the `yaml` library's 72 modules ~25 ms. Anything outside that style (flow
+ * maps other than `{}`, block sequences and scalars, multi-line values, anchors, aliases, tags,
+ * quoted or non-string keys, escapes JSON does not have, tabs, CR line ends, control
+ * characters, several documents) makes it give up: it returns undefined, and the caller reads
+ * the text with js-yaml (config/yaml-values.ts) or `yaml` (cli/stack/outline-yaml.ts).
  *
- * Where `lineOutline` answers, its ranges are the ones `yaml` gives (test/cli/outline.test.ts
- * checks this on thousands of generated files): `range` is [start, value end, node end], the
- * node end taking in what `yaml` takes in (a scalar's trailing comment and newline; the
- * comments after a block map that ends, when the first of them is indented at least as deep as
- * the map). Values themselves come from the data (js-yaml), by path.
+ * Where it answers, test/config/yaml-outline.test.ts checks on thousands of generated files
+ * that the data is js-yaml's (core schema: YAML 1.2, as the loader reads stack files) and the
+ * ranges are the `yaml` library's: `range` is [start, value end, node end], the node end taking
+ * in what `yaml` takes in (a scalar's trailing comment and newline and the comments right below
+ * it indented deeper than its key; the comments after a block map that ends, when the first of
+ * them is indented at least as deep as the map's keys).
  */
 
 export type Range = readonly [number, number, number];
@@ -83,7 +85,15 @@ const PLAIN_FIRST = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "{", "}", "
 
 /** The outline of `text` when it is in plain block style, else undefined. */
 export function lineOutline(text: string): OMap | undefined {
-    if (text.includes("\r") || text.includes("\t") || text.charCodeAt(0) === 0xfeff) return undefined;
+    return lineDocument(text)?.root;
+}
+
+/** Characters js-yaml refuses or treats specially, tabs, CR and lone surrogates: left to it. */
+const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
+
+/** The data and outline of `text` when it is in plain block style, else undefined. */
+export function lineDocument(text: string): { readonly root: OMap; readonly data: Record<string, unknown> } | undefined {
+    if (UNREAD.test(text)) return undefined;
     try {
         return new LineReader(text).document();
     } catch (e) {
@@ -91,6 +101,9 @@ export function lineOutline(text: string): OMap | undefined {
         throw e;
     }
 }
+
+/** Deeper than this is left to js-yaml, whose limit (and message) applies. */
+const MAX_DEPTH = 50;
 
 class LineReader {
     private readonly lines: Line[] = [];
@@ -109,15 +122,15 @@ class LineReader {
         }
     }
 
-    document(): OMap {
+    document(): { root: OMap; data: Record<string, unknown> } {
         const first = this.nextContent(0);
         if (first === undefined || this.lines[first].indent !== 0) giveUp();
         for (const line of this.lines) {
             if (line.kind === "content" && line.indent === 0 && /^(?:---|\.\.\.|%)/.test(this.text.slice(line.start, line.end))) giveUp();
         }
-        const { map, next } = this.map(first, 0, []);
+        const { map, next, data } = this.map(first, 0, []);
         if (next < this.lines.length) giveUp();
-        return map;
+        return { root: map, data };
     }
 
     private nextContent(from: number): number | undefined {
@@ -130,8 +143,10 @@ class LineReader {
         return line.end < this.text.length ? line.end + 1 : line.end;
     }
 
-    private map(from: number, indent: number, path: Path): { map: OMap; next: number } {
+    private map(from: number, indent: number, path: Path): { map: OMap; next: number; data: Record<string, unknown> } {
+        if (path.length > MAX_DEPTH) giveUp();
         const items: OPair[] = [];
+        const data: Record<string, unknown> = {};
         let i = from;
         // the line of the last value, when it was a one-line value
         let lastLine = -1;
@@ -147,7 +162,7 @@ class LineReader {
             const keyStart = line.start + line.indent;
             const colon = this.keyColon(keyStart, line.end);
             const keyText = this.text.slice(keyStart, colon);
-            if (!PLAIN_KEY.test(keyText) || NOT_STRING.test(keyText)) giveUp();
+            if (!PLAIN_KEY.test(keyText) || NOT_STRING.test(keyText) || keyText === "__proto__") giveUp();
             // a key given twice is an error yaml words best
             if (items.some((it) => it.key.value === keyText)) giveUp();
             const key = { value: keyText, range: [keyStart, colon, colon] as Range };
@@ -161,6 +176,7 @@ class LineReader {
                     if (this.text[below.start + below.indent] === "-") giveUp();
                     const child = this.map(j!, below.indent, childPath);
                     items.push({ key, value: child.map });
+                    data[keyText] = child.data;
                     i = child.next;
                     lastLine = -1;
                     lastEmpty = false;
@@ -172,6 +188,7 @@ class LineReader {
                 const note = this.firstNonBlank(i + 1, this.lines.length);
                 if (p !== line.end || (note !== undefined && this.lines[note].kind === "comment")) giveUp();
                 items.push({ key, value: { kind: "scalar", style: "PLAIN", range: [line.end, line.end, line.end], path: childPath } });
+                data[keyText] = null;
                 i++;
                 lastLine = i - 1;
                 lastEmpty = true;
@@ -181,7 +198,8 @@ class LineReader {
             // comments right below, indented deeper than the key, belong to the value
             const taken = this.deeperComments(i, line.indent);
             const value = this.inlineValue(p, line, childPath, taken === i ? undefined : this.lineEnd(this.lines[taken]));
-            items.push({ key, value });
+            items.push({ key, value: value.node });
+            data[keyText] = value.data;
             i = taken + 1;
             lastLine = taken;
             lastEmpty = false;
@@ -205,7 +223,7 @@ class LineReader {
                 nodeEnd = after === undefined ? this.text.length : this.lines[after].start + this.lines[after].indent;
             }
         }
-        return { map: { kind: "map", flow: false, range: [start, valueEnd, nodeEnd], items, path }, next: i };
+        return { map: { kind: "map", flow: false, range: [start, valueEnd, nodeEnd], items, path }, next: i, data };
     }
 
     /**
@@ -244,66 +262,59 @@ class LineReader {
         return giveUp();
     }
 
-    private inlineValue(p: number, line: Line, path: Path, nodeEnd?: number): ONode {
+    private inlineValue(p: number, line: Line, path: Path, nodeEnd?: number): { node: ONode; data: unknown } {
         const text = this.text;
         const c = text[p];
         let end: number;
-        let node: "scalar" | "seq";
         let style: ScalarStyle = "PLAIN";
-        let seqItems: OScalar[] = [];
-        if (c === '"') {
-            end = p + 1;
-            while (end < line.end && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-            if (end >= line.end) giveUp();
-            end++;
-            node = "scalar";
-            style = "QUOTE_DOUBLE";
-        } else if (c === "'") {
-            end = p + 1;
-            for (;;) {
-                if (end >= line.end) giveUp();
-                if (text[end] === "'") {
-                    if (text[end + 1] === "'") end += 2;
-                    else break;
-                } else end++;
-            }
-            end++;
-            node = "scalar";
-            style = "QUOTE_SINGLE";
+        let seq: { end: number; items: OScalar[]; data: unknown[] } | undefined;
+        let emptyMap = false;
+        let data: unknown;
+        if (c === '"' || c === "'") {
+            end = quotedEnd(text, p, line.end);
+            style = c === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
+            data = quotedValue(text.slice(p, end));
         } else if (c === "[") {
-            const seq = this.flowSeq(p, line.end, path);
+            seq = this.flowSeq(p, line.end, path);
             end = seq.end;
-            seqItems = seq.items;
-            node = "seq";
+            data = seq.data;
+        } else if (c === "{") {
+            // only `{}`: a flow map with keys is left to yaml
+            if (text[p + 1] !== "}") giveUp();
+            end = p + 2;
+            emptyMap = true;
+            data = {};
         } else {
-            if (PLAIN_FIRST.has(c)) giveUp();
+            if (PLAIN_FIRST.has(c) && !(c === "-" && p + 1 < line.end && text[p + 1] !== " ")) giveUp();
             const hash = text.indexOf(" #", p);
             end = hash >= 0 && hash < line.end ? hash : line.end;
             while (end > p && text.charCodeAt(end - 1) === 32) end--;
             const value = text.slice(p, end);
             if (value.includes(": ") || value.endsWith(":")) giveUp();
-            node = "scalar";
+            data = plainValue(value);
         }
         const rest = text.slice(end, line.end);
         if (rest !== "" && !/^ +(?:#.*)?$/.test(rest)) giveUp();
         const range: Range = [p, end, nodeEnd ?? this.lineEnd(line)];
-        if (node === "seq") return { kind: "seq", flow: true, range, items: seqItems, path };
-        return { kind: "scalar", style, range, path };
+        if (seq !== undefined) return { node: { kind: "seq", flow: true, range, items: seq.items, path }, data };
+        if (emptyMap) return { node: { kind: "map", flow: true, range, items: [], path }, data };
+        return { node: { kind: "scalar", style, range, path }, data };
     }
 
     /**
      * A one-line flow sequence of scalars (`[a, "b", 'c']`): its end and its items' ranges, or
      * give up.
      */
-    private flowSeq(p: number, lineEnd: number, path: Path): { end: number; items: OScalar[] } {
+    private flowSeq(p: number, lineEnd: number, path: Path): { end: number; items: OScalar[]; data: unknown[] } {
         const text = this.text;
         const items: OScalar[] = [];
+        const data: unknown[] = [];
         let q = p + 1;
         const spaces = () => {
             while (q < lineEnd && text.charCodeAt(q) === 32) q++;
         };
         spaces();
-        if (text[q] === "]") return { end: q + 1, items };
+        if (text[q] === "]") return { end: q + 1, items, data };
         for (;;) {
             spaces();
             if (q >= lineEnd) giveUp();
@@ -311,27 +322,12 @@ class LineReader {
             const c = text[q];
             let style: ScalarStyle = "PLAIN";
             let end: number;
-            if (c === '"') {
-                q++;
-                while (q < lineEnd && text[q] !== '"') q += text[q] === "\\" ? 2 : 1;
-                if (q >= lineEnd) giveUp();
-                q++;
-                end = q;
-                style = "QUOTE_DOUBLE";
-            } else if (c === "'") {
-                q++;
-                for (;;) {
-                    if (q >= lineEnd) giveUp();
-                    if (text[q] === "'") {
-                        if (text[q + 1] === "'") q += 2;
-                        else break;
-                    } else q++;
-                }
-                q++;
-                end = q;
-                style = "QUOTE_SINGLE";
+            if (c === '"' || c === "'") {
+                end = q = quotedEnd(text, q, lineEnd);
+                style = c === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE";
+                data.push(quotedValue(text.slice(start, end)));
             } else {
-                if (PLAIN_FIRST.has(c)) giveUp();
+                if (PLAIN_FIRST.has(c) && !(c === "-" && q + 1 < lineEnd && !" ,]".includes(text[q + 1]))) giveUp();
                 while (q < lineEnd && text[q] !== "," && text[q] !== "]") {
                     const d = text[q];
                     if (d === "[" || d === "{" || d === "}" || d === "#") giveUp();
@@ -340,11 +336,12 @@ class LineReader {
                 }
                 end = q;
                 while (end > start && text.charCodeAt(end - 1) === 32) end--;
+                data.push(plainValue(text.slice(start, end)));
             }
             spaces();
             if (q >= lineEnd || (text[q] !== "," && text[q] !== "]")) giveUp();
             items.push({ kind: "scalar", style, range: [start, end, q], path: [...path, items.length] });
-            if (text[q] === "]") return { end: q + 1, items };
+            if (text[q] === "]") return { end: q + 1, items, data };
             q++;
             spaces();
             // an empty item or a trailing comma: leave it to yaml
@@ -353,7 +350,63 @@ class LineReader {
     }
 }
 
-/** The node at `path` below `map` (keys only), or undefined. */
+/** The end of a one-line quoted scalar starting at `p` (after its closing quote), or give up. */
+function quotedEnd(text: string, p: number, lineEnd: number): number {
+    let q = p + 1;
+    if (text[p] === '"') {
+        while (q < lineEnd && text[q] !== '"') q += text[q] === "\\" ? 2 : 1;
+        if (q >= lineEnd) giveUp();
+        return q + 1;
+    }
+    for (;;) {
+        if (q >= lineEnd) giveUp();
+        if (text[q] === "'") {
+            if (text[q + 1] === "'") q += 2;
+            else return q + 1;
+        } else q++;
+    }
+}
+
+/** Escapes a double-quoted YAML scalar shares with JSON (others are left to js-yaml). */
+const JSON_ESCAPES = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
+
+function quotedValue(source: string): string {
+    if (source[0] === "'") return source.slice(1, -1).replace(/''/g, "'");
+    if (source.replace(JSON_ESCAPES, "").includes("\\")) giveUp();
+    return JSON.parse(source) as string;
+}
+
+const INT = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?[0-9]+)$/;
+const FLOAT = /^(?:[-+]?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** A plain scalar's value in YAML 1.2's core schema, as js-yaml resolves it. */
+function plainValue(source: string): unknown {
+    if (source === "" || source === "~" || source === "null" || source === "Null" || source === "NULL") return null;
+    if (source === "true" || source === "True" || source === "TRUE") return true;
+    if (source === "false" || source === "False" || source === "FALSE") return false;
+    if (INT.test(source)) {
+        let value = source;
+        let sign = 1;
+        if (value[0] === "-" || value[0] === "+") {
+            if (value[0] === "-") sign = -1;
+            value = value.slice(1);
+        }
+        const n = value.startsWith("0o") ? sign * parseInt(value.slice(2), 8) : value.startsWith("0x") ? sign * parseInt(value.slice(2), 16) : sign * parseInt(value, 10);
+        if (Number.isFinite(n)) return n;
+    }
+    if (FLOAT.test(source)) {
+        let value = source.toLowerCase();
+        const sign = value[0] === "-" ? -1 : 1;
+        if ("+-".includes(value[0])) value = value.slice(1);
+        if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+        if (value === ".nan") return NaN;
+        const n = sign * parseFloat(value);
+        if (Number.isFinite(n) || FLOAT_SPECIAL.test(source)) return n;
+    }
+    return source;
+}
+
 export function findPair(map: OMap, key: string): OPair | undefined {
     return map.items.find((p) => p.key.value === key);
 }
