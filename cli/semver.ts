@@ -1,17 +1,12 @@
 /**
- * The semver functions releasectl uses, each from its own module: `require("semver")` loads the
- * whole package (every function, range and class), which costs a command's start-up more than
- * all of its own version logic. Use `import * as semver from "../semver"` as one would the package.
+ * The semver functions releasectl uses, as one would use npm's package: `import * as semver
+ * from "../semver"`. Parsing and order are config/semver.ts's (the package's semantics, without
+ * its start-up cost); `inc`, whose rules for pre-releases are the package's own, is the
+ * package's, loaded when a next version is computed.
  */
-import compare = require("semver/functions/compare");
-import compareBuild = require("semver/functions/compare-build");
-import gt = require("semver/functions/gt");
-import inc = require("semver/functions/inc");
-import lt = require("semver/functions/lt");
-import major = require("semver/functions/major");
-import minor = require("semver/functions/minor");
-import patch = require("semver/functions/patch");
-import prerelease = require("semver/functions/prerelease");
-import valid = require("semver/functions/valid");
+export { compare, compareBuild, gt, lt, major, minor, patch, prerelease, valid } from "../config/semver";
 
-export { compare, compareBuild, gt, inc, lt, major, minor, patch, prerelease, valid };
+type Inc = typeof import("semver/functions/inc");
+
+/** The package's inc (loaded on first use). */
+export const inc: Inc = ((...args: unknown[]) => (require("semver/functions/inc") as (...a: unknown[]) => string | null)(...args)) as Inc;

@@ -1,5 +1,5 @@
-import compare from "semver/functions/compare";
 import { ANNOTATIONS } from "../../builders/names";
+import { compare } from "../../config/semver";
 import { isSemVer } from "../../config/versions";
 import { NOT_A_RELEASE, releaseRecord } from "../lib/release-record";
 import { checked, notApplicable, ResourceRule } from "../lib/rule";
