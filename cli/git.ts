@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { UserError } from "../config/errors";
@@ -56,12 +57,22 @@ function rememberCommits(dir: string, shas: Iterable<string>): void {
 
 const FULL_ID = /^[0-9a-f]{40}$/;
 
+/**
+ * Inside the scope: blob contents read (an id names its content for good, so no change forgets
+ * them), and file histories read together by `prefetchFileHistories` (forgotten with every other
+ * answer), by folder and file.
+ */
+const knownBlobs = new Map<string, Buffer>();
+const prefetched = new Map<string, FileCommit[]>();
+
 export function rememberGitReads<T>(fn: () => T): T {
     if (remembered !== undefined) return fn();
     remembered = new Map();
     const forget = () => {
         remembered = undefined;
         knownCommits.clear();
+        knownBlobs.clear();
+        prefetched.clear();
     };
     try {
         const result = fn();
@@ -126,6 +137,7 @@ function execGit(dir: string, args: readonly string[], opts: GitOptions): Buffer
     if (kind === "change") {
         remembered.clear();
         knownCommits.clear();
+        prefetched.clear();
     }
     if (kind !== "query") return run();
     const key = memoKey(dir, args, opts);
@@ -311,8 +323,13 @@ export function createAnnotatedTag(dir: string, tag: string, message: string, en
  * ~2 ms each, which a 1,000-release history cannot afford).
  */
 export function readBlobs(dir: string, ids: readonly string[], env?: NodeJS.ProcessEnv): Map<string, Buffer> {
-    const unique = [...new Set(ids)];
     const blobs = new Map<string, Buffer>();
+    // inside the scope, a blob read before (by a history read with another) is not asked again
+    const unique = [...new Set(ids)].filter((id) => {
+        const known = remembered === undefined ? undefined : knownBlobs.get(id);
+        if (known !== undefined) blobs.set(id, known);
+        return known === undefined;
+    });
     if (unique.length === 0) return blobs;
     const out = gitBuffer(dir, ["cat-file", "--batch"], { env, input: `${unique.join("\n")}\n` });
     let pos = 0;
@@ -326,7 +343,9 @@ export function readBlobs(dir: string, ids: readonly string[], env?: NodeJS.Proc
             continue;
         }
         const length = Number(size);
-        blobs.set(id, out.subarray(eol + 1, eol + 1 + length));
+        const content = out.subarray(eol + 1, eol + 1 + length);
+        blobs.set(id, content);
+        if (remembered !== undefined) knownBlobs.set(id, content);
         pos = eol + 1 + length + 1;
     }
     return blobs;
@@ -349,23 +368,82 @@ const ZERO_ID = /^0+$/;
  * counts as the moment its changes landed), oldest first, each with the file's blob id.
  */
 export function fileHistory(dir: string, file: string, env?: NodeJS.ProcessEnv): FileCommit[] {
-    const out = git(
-        dir,
-        ["log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames", "--format=%x1e%H%x1f%cI%x1f%an%x1f%ae%x1f%s", "HEAD", "--", file],
-        { env },
-    );
-    const commits: FileCommit[] = [];
+    const known = remembered === undefined ? undefined : prefetched.get(prefetchKey(dir, file, env));
+    if (known !== undefined) return [...known];
+    const out = git(dir, [...FILE_LOG, "--", file], { env });
+    const commits = parseFileLog(out).map(({ raw, ...commit }) => ({ ...commit, blob: raw.values().next().value }));
+    rememberCommits(dir, commits.map((c) => c.sha));
+    return commits.reverse();
+}
+
+const FILE_LOG = ["log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames", "--format=%x1e%H%x1f%cI%x1f%an%x1f%ae%x1f%s", "HEAD"];
+/** Paths git prints in raw diff lines as they are (no quoting). */
+const PLAIN_PATH = /^[A-Za-z0-9._\/-]+$/;
+
+/** Each record of a FILE_LOG output, newest first, with the new blob of every path its raw lines name (undefined: deleted). */
+function parseFileLog(out: string): (Omit<FileCommit, "blob"> & { raw: Map<string, string | undefined> })[] {
+    const commits: (Omit<FileCommit, "blob"> & { raw: Map<string, string | undefined> })[] = [];
     for (const record of out.split("\x1e")) {
         if (record === "") continue;
         const newline = record.indexOf("\n");
         const [sha, date, author, email, subject] = (newline < 0 ? record : record.slice(0, newline)).split("\x1f");
+        const raw = new Map<string, string | undefined>();
         // `:100644 100644 <old> <new> M\t<path>`: the new blob is the fourth field.
-        const raw = /^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t/m.exec(record.slice(newline + 1));
-        const blob = raw && !ZERO_ID.test(raw[1]) ? raw[1] : undefined;
-        commits.push({ sha, date, author, email, subject, blob });
+        for (const m of (newline < 0 ? "" : record.slice(newline + 1)).matchAll(/^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) \w+\t(.*)$/gm)) {
+            raw.set(m[2], ZERO_ID.test(m[1]) ? undefined : m[1]);
+        }
+        commits.push({ sha, date, author, email, subject, raw });
     }
-    rememberCommits(dir, commits.map((c) => c.sha));
-    return commits.reverse();
+    return commits;
+}
+
+function realOr(p: string): string {
+    try {
+        return fs.realpathSync(p);
+    } catch {
+        return p;
+    }
+}
+
+function prefetchKey(dir: string, file: string, env?: NodeJS.ProcessEnv): string {
+    return memoKey(dir, [...FILE_LOG, "--", file], { env });
+}
+
+/**
+ * Inside `rememberGitReads`: the histories of several files of one folder (the stack files a
+ * command reads in turn) from one `git log`, and their contents from one `git cat-file`;
+ * `fileHistory` and `readBlobs` then answer from them. With `--first-parent` a commit is listed
+ * for a path exactly when it changed that path against its first parent, so the one log holds
+ * each file's own. Does nothing outside the scope, or for paths git would quote.
+ */
+export function prefetchFileHistories(dir: string, files: readonly string[], env?: NodeJS.ProcessEnv): void {
+    if (remembered === undefined || files.length < 2) return;
+    let root: string;
+    try {
+        root = repoState(dir, env).root;
+    } catch {
+        return;
+    }
+    const fromRoot = new Map<string, string>();
+    for (const file of files) {
+        const rel = path.relative(root, path.resolve(realOr(dir), file)).split(path.sep).join("/");
+        if (!PLAIN_PATH.test(rel) || rel.startsWith("../")) return;
+        fromRoot.set(file, rel);
+    }
+    let out: string;
+    try {
+        out = git(dir, [...FILE_LOG, "--", ...files], { env });
+    } catch {
+        // each file's own log reports its own problem
+        return;
+    }
+    const records = parseFileLog(out);
+    rememberCommits(dir, records.map((r) => r.sha));
+    for (const [file, rel] of fromRoot) {
+        const commits = records.filter((r) => r.raw.has(rel)).map(({ raw, ...commit }) => ({ ...commit, blob: raw.get(rel) }));
+        prefetched.set(prefetchKey(dir, file, env), commits.reverse());
+    }
+    readBlobs(root, [...prefetched.values()].flatMap((commits) => commits.map((c) => c.blob).filter((b): b is string => b !== undefined)), env);
 }
 
 /** Whether HEAD points at a commit (a fresh repository has none). */

@@ -4,7 +4,7 @@ import { listStacks, loadStack } from "../../config/load";
 import { ServiceConfig } from "../../config/types";
 import { parseCommandArgs } from "../args";
 import { Command, CommandContext, UsageError } from "../context";
-import { repoRoot } from "../git";
+import { prefetchFileHistories, repoRoot } from "../git";
 import { codePathspecs, CommitGraph } from "../metrics/lead-time";
 import { Figures, humanDuration, serviceFigures, ServiceEvents, sparkline, stackFigures, Window, weeksOf } from "../metrics/compute";
 import { stackEvents } from "../metrics/events";
@@ -43,6 +43,8 @@ export function collectMetrics(req: { dir: string; stacks: readonly string[]; se
     };
     const rows: MetricsRow[] = [];
     let found = req.service === undefined;
+    // every stack file's history from one git log and one cat-file (when run inside rememberGitReads)
+    prefetchFileHistories(req.dir, req.stacks.map((s) => `Pulumi.${s}.yaml`), req.env);
     for (const stack of req.stacks) {
         const config = loadStack(req.dir, stack);
         const services: ServiceConfig[] = req.service === undefined ? [...config.services] : config.services.filter((s) => s.name === req.service);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, reachableTags, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
+import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, prefetchFileHistories, reachableTags, readBlobs, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
 import { GitRepo } from "./git-fixture";
 
 /**
@@ -139,5 +139,47 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
         // outside the scope git is asked again
         expect(resolveCommit(repo.dir, second, env)).to.equal(second);
         expect(calls()).to.have.length(5);
+    });
+
+    it("reads several files' histories in one log and one cat-file, each exactly its own, merges and deletions included", () => {
+        // project in a sub-folder; on a side branch A changes and B is deleted, main changes B, the merge takes the side's A
+        fs.mkdirSync(path.join(repo.dir, "proj"));
+        const inProj = (f: string) => path.join("proj", f);
+        repo.write(inProj("Pulumi.a.yaml"), "v: 1\n");
+        repo.write(inProj("Pulumi.b.yaml"), "v: 1\n");
+        repo.write(inProj("Pulumi.c.yaml"), "v: 1\n");
+        repo.git("add", ".");
+        repo.git("commit", "-q", "-m", "stacks");
+        repo.git("checkout", "-q", "-b", "side");
+        repo.write(inProj("Pulumi.a.yaml"), "v: 2\n");
+        repo.git("commit", "-q", "-am", "side a");
+        repo.git("rm", "-q", inProj("Pulumi.c.yaml"));
+        repo.git("commit", "-q", "-m", "side deletes c");
+        repo.git("checkout", "-q", "main");
+        repo.write(inProj("Pulumi.b.yaml"), "v: 3\n");
+        repo.git("commit", "-q", "-am", "main b");
+        repo.git("merge", "-q", "--no-edit", "side");
+        repo.write(inProj("Pulumi.a.yaml"), "v: 4\n");
+        repo.git("commit", "-q", "-am", "main a");
+        const dir = path.join(repo.dir, "proj");
+        const files = ["Pulumi.a.yaml", "Pulumi.b.yaml", "Pulumi.c.yaml", "Pulumi.never.yaml"];
+        const blobsOf = (h: ReturnType<typeof fileHistory>) => readBlobs(repo.dir, h.map((c) => c.blob).filter((b): b is string => b !== undefined), env);
+        const one = files.map((f) => {
+            const h = fileHistory(dir, f, env);
+            return { h, blobs: blobsOf(h) };
+        });
+        // the merge is a's change, c's deletion, and not b's
+        expect(one[0].h.map((c) => c.subject)).to.deep.equal(["stacks", "Merge branch 'side'", "main a"]);
+        expect(one[2].h.map((c) => [c.subject, c.blob === undefined])).to.deep.equal([["stacks", false], ["Merge branch 'side'", true]]);
+        fs.rmSync(log, { force: true });
+        const together = rememberGitReads(() => {
+            prefetchFileHistories(dir, files, env);
+            return files.map((f) => {
+                const h = fileHistory(dir, f, env);
+                return { h, blobs: blobsOf(h) };
+            });
+        });
+        expect(together).to.deep.equal(one);
+        expect(calls().map((c) => c.split(" ").slice(2, 4).join(" "))).to.deep.equal(["rev-parse --show-toplevel", "log --first-parent", "cat-file --batch"]);
     });
 });
