@@ -208,6 +208,14 @@ export function repoRoot(dir: string, env?: NodeJS.ProcessEnv): string {
  */
 export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } {
     const args = ["rev-parse", "--show-toplevel", "-q", "--verify", "HEAD^{commit}"];
+    // inside the scope, the plain case is read from the files (the answer is remembered like git's)
+    if (remembered !== undefined) {
+        const key = memoKey(dir, args, { env });
+        if (!remembered.has(key)) {
+            const read = repoStateFromFiles(dir, env);
+            if (read !== undefined) remembered.set(key, { stdout: Buffer.from(`${read.root}\n${read.head ?? ""}\n`) });
+        }
+    }
     let out: string;
     try {
         out = execGit(dir, args, { env }).toString("utf8");
@@ -222,6 +230,103 @@ export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string;
     const root = path.resolve(top);
     roots.set(rootKey(dir, env), root);
     return { root, head: head || undefined };
+}
+
+/**
+ * Variables git reads that do not move the repository or HEAD. Any other GIT_ variable
+ * (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES, GIT_CONFIG_COUNT, ...) sends the question to
+ * git itself.
+ */
+const NEUTRAL_GIT_VARS = new Set([
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+    "GIT_COMMITTER_DATE",
+    "GIT_CONFIG_NOSYSTEM",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_TERMINAL_PROMPT",
+    "GIT_OPTIONAL_LOCKS",
+    "GIT_EDITOR",
+    "GIT_PAGER",
+    "GIT_ASKPASS",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+]);
+const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+function readText(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * What `git rev-parse --show-toplevel --verify HEAD^{commit}` answers, read from the files of a
+ * plain repository: the nearest `.git` folder above `dir` (on the same file system, owned by
+ * this user), its HEAD naming a branch whose commit is a loose or packed ref, or a detached
+ * commit. undefined whenever git could answer otherwise: another GIT_ variable, a `.git` file
+ * (worktrees, submodules), a config with a work tree, bare, includes or extensions (reftable,
+ * SHA-256), a symbolic ref, Windows. Saves each command one git process (~3 ms).
+ */
+export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } | undefined {
+    if (process.platform === "win32") return undefined;
+    for (const key of Object.keys(env ?? process.env)) if (key.startsWith("GIT_") && !NEUTRAL_GIT_VARS.has(key)) return undefined;
+    let cur: string;
+    let device: number;
+    try {
+        cur = fs.realpathSync(path.resolve(dir));
+        device = fs.statSync(cur).dev;
+    } catch {
+        return undefined;
+    }
+    if (cur.split(path.sep).includes(".git")) return undefined;
+    for (;;) {
+        let st: fs.Stats | undefined;
+        try {
+            st = fs.lstatSync(path.join(cur, ".git"));
+        } catch {
+            st = undefined;
+        }
+        if (st !== undefined) {
+            if (!st.isDirectory() || (process.getuid !== undefined && st.uid !== process.getuid())) return undefined;
+            const head = headFromFiles(path.join(cur, ".git"));
+            return head === false ? undefined : { root: cur, head };
+        }
+        const parent = path.dirname(cur);
+        if (parent === cur) return undefined;
+        try {
+            // git stops at a mount point unless told otherwise
+            if (fs.statSync(parent).dev !== device) return undefined;
+        } catch {
+            return undefined;
+        }
+        cur = parent;
+    }
+}
+
+/** HEAD's commit id, undefined for an unborn branch, false when only git can say. */
+function headFromFiles(gitDir: string): string | undefined | false {
+    const config = readText(path.join(gitDir, "config"));
+    // `bare = false` is what git init writes; any other bare, a work tree, includes or extensions: ask git
+    if (config === undefined || /^\s*worktree\s*=|^\s*\[\s*(?:include|includeIf|extensions)\b/im.test(config)) return false;
+    if ([...config.matchAll(/^\s*bare\s*=\s*(\S*)\s*$/gim)].some((m) => !/^(?:false|no|off|0)$/i.test(m[1]))) return false;
+    const head = readText(path.join(gitDir, "HEAD"))?.trim();
+    if (head === undefined) return false;
+    if (OBJECT_ID.test(head)) return head;
+    const ref = /^ref: (refs\/heads\/[A-Za-z0-9._\/-]+)$/.exec(head)?.[1];
+    if (ref === undefined || ref.includes("..") || ref.endsWith(".lock")) return false;
+    const loose = readText(path.join(gitDir, ref));
+    if (loose !== undefined) return OBJECT_ID.test(loose.trim()) ? loose.trim() : false;
+    const packed = readText(path.join(gitDir, "packed-refs"));
+    if (packed === undefined) return undefined;
+    for (const line of packed.split("\n")) {
+        if (line.endsWith(` ${ref}`) && OBJECT_ID.test(line.slice(0, 40)) && line.length === 41 + ref.length) return line.slice(0, 40);
+    }
+    return undefined;
 }
 
 /** The full commit id a ref names, or undefined when it names nothing. */

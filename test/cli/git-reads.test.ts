@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, prefetchFileHistories, reachableTags, readBlobs, rememberGitReads, repoRoot, repoState, resolveCommit, tagExists } from "../../cli/git";
+import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, prefetchFileHistories, reachableTags, readBlobs, rememberGitReads, repoRoot, repoState, repoStateFromFiles, resolveCommit, tagExists } from "../../cli/git";
 import { GitRepo } from "./git-fixture";
 
 /**
@@ -47,8 +48,8 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
             return first;
         });
         expect(inside).to.deep.equal(outside);
-        // top folder and HEAD in one process, every reachable tag in one, every tag in one
-        expect(calls()).to.deep.equal(["-C " + repo.dir + " rev-parse --show-toplevel -q --verify HEAD^{commit}", `-C ${repo.dir} tag --merged HEAD --list`, `-C ${repo.dir} tag --list`]);
+        // top folder and HEAD from the repository's files, every reachable tag in one process, every tag in one
+        expect(calls()).to.deep.equal([`-C ${repo.dir} tag --merged HEAD --list`, `-C ${repo.dir} tag --list`]);
     });
 
     it("forgets every answer once git changes the repository, so a commit or a tag made in the scope is seen", () => {
@@ -180,6 +181,60 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
             });
         });
         expect(together).to.deep.equal(one);
-        expect(calls().map((c) => c.split(" ").slice(2, 4).join(" "))).to.deep.equal(["rev-parse --show-toplevel", "log --first-parent", "cat-file --batch"]);
+        expect(calls().map((c) => c.split(" ").slice(2, 4).join(" "))).to.deep.equal(["log --first-parent", "cat-file --batch"]);
+    });
+
+    it("reads the top folder and HEAD from a plain repository's files exactly as git answers, and leaves every other case to git", () => {
+        const gitSays = (dir: string) => {
+            const out = (() => {
+                try {
+                    return repo.git("-C", dir, "rev-parse", "--show-toplevel", "-q", "--verify", "HEAD^{commit}");
+                } catch (err) {
+                    return String((err as { stdout?: Buffer }).stdout ?? "");
+                }
+            })();
+            const [top, head] = out.split("\n");
+            return { root: top, head: head || undefined };
+        };
+        fs.mkdirSync(path.join(repo.dir, "deep", "er"), { recursive: true });
+        const sub = path.join(repo.dir, "deep", "er");
+        // a branch with a loose ref, from the top and from a sub-folder
+        expect(repoStateFromFiles(repo.dir, env)).to.deep.equal(gitSays(repo.dir));
+        expect(repoStateFromFiles(sub, env)).to.deep.equal(gitSays(sub));
+        // through a symbolic link to the project: git prints the real path
+        const link = path.join(repo.root, "link");
+        fs.symlinkSync(repo.dir, link);
+        expect(repoStateFromFiles(link, env)).to.deep.equal(gitSays(link));
+        // packed refs only
+        repo.git("pack-refs", "--all", "--prune");
+        expect(fs.existsSync(path.join(repo.dir, ".git", "refs", "heads", "main"))).to.equal(false);
+        expect(repoStateFromFiles(repo.dir, env)).to.deep.equal(gitSays(repo.dir));
+        // detached HEAD
+        repo.git("checkout", "-q", "--detach", "HEAD");
+        expect(repoStateFromFiles(repo.dir, env)).to.deep.equal(gitSays(repo.dir));
+        // an unborn branch: no commit, the top folder still
+        repo.git("checkout", "-q", "--orphan", "fresh");
+        expect(repoStateFromFiles(repo.dir, env)).to.deep.equal({ root: fs.realpathSync(repo.dir), head: undefined });
+        expect(repoStateFromFiles(repo.dir, env)).to.deep.equal(gitSays(repo.dir));
+        repo.git("checkout", "-q", "main");
+        // left to git: a worktree (.git is a file), GIT_DIR, a config with a work tree, a folder outside any repository
+        const wt = path.join(repo.root, "wt");
+        repo.git("worktree", "add", "-q", wt, "HEAD");
+        expect(repoStateFromFiles(wt, env)).to.equal(undefined);
+        expect(repoStateFromFiles(repo.dir, { ...env, GIT_DIR: path.join(repo.dir, ".git") })).to.equal(undefined);
+        const outside = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-nogit-"));
+        try {
+            expect(repoStateFromFiles(outside, env)).to.equal(undefined);
+        } finally {
+            fs.rmSync(outside, { recursive: true, force: true });
+        }
+        repo.git("config", "core.worktree", repo.dir);
+        expect(repoStateFromFiles(repo.dir, env)).to.equal(undefined);
+        repo.git("config", "--unset", "core.worktree");
+        // inside the scope the answer is used as git's: no rev-parse process
+        fs.rmSync(log, { force: true });
+        const inside = rememberGitReads(() => ({ root: repoRoot(sub, env), head: resolveCommit(sub, "HEAD", env) }));
+        expect(inside).to.deep.equal(gitSays(sub));
+        expect(calls()).to.deep.equal([]);
     });
 });
