@@ -233,27 +233,11 @@ export function repoState(dir: string, env?: NodeJS.ProcessEnv): { root: string;
 }
 
 /**
- * Variables git reads that do not move the repository or HEAD. Any other GIT_ variable
- * (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES, GIT_CONFIG_COUNT, ...) sends the question to
- * git itself.
+ * Variables that move the repository, its refs or its configuration (git(1), "The Git
+ * Repository" and the configuration ones): with any of them set, git itself is asked. Others
+ * (GIT_SSL_CAINFO, GIT_SSH_COMMAND, GIT_AUTHOR_NAME, ...) change nothing here.
  */
-const NEUTRAL_GIT_VARS = new Set([
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
-    "GIT_CONFIG_NOSYSTEM",
-    "GIT_CONFIG_GLOBAL",
-    "GIT_TERMINAL_PROMPT",
-    "GIT_OPTIONAL_LOCKS",
-    "GIT_EDITOR",
-    "GIT_PAGER",
-    "GIT_ASKPASS",
-    "GIT_SSH",
-    "GIT_SSH_COMMAND",
-]);
+const LOCATING_GIT_VARS = /^GIT_(?:DIR|WORK_TREE|COMMON_DIR|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|DEFAULT_HASH|DEFAULT_REF_FORMAT|REPLACE_REF_BASE|CONFIG|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+|CONFIG_PARAMETERS|CONFIG_SYSTEM)$/;
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 function readText(file: string): string | undefined {
@@ -268,13 +252,14 @@ function readText(file: string): string | undefined {
  * What `git rev-parse --show-toplevel --verify HEAD^{commit}` answers, read from the files of a
  * plain repository: the nearest `.git` folder above `dir` (on the same file system, owned by
  * this user), its HEAD naming a branch whose commit is a loose or packed ref, or a detached
- * commit. undefined whenever git could answer otherwise: another GIT_ variable, a `.git` file
+ * commit. undefined whenever git could answer otherwise: a variable that moves the repository
+ * (LOCATING_GIT_VARS), a `.git` file
  * (worktrees, submodules), a config with a work tree, bare, includes or extensions (reftable,
  * SHA-256), a symbolic ref, Windows. Saves each command one git process (~3 ms).
  */
 export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } | undefined {
     if (process.platform === "win32") return undefined;
-    for (const key of Object.keys(env ?? process.env)) if (key.startsWith("GIT_") && !NEUTRAL_GIT_VARS.has(key)) return undefined;
+    for (const key of Object.keys(env ?? process.env)) if (LOCATING_GIT_VARS.test(key)) return undefined;
     let cur: string;
     let device: number;
     try {

@@ -221,7 +221,9 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
         const wt = path.join(repo.root, "wt");
         repo.git("worktree", "add", "-q", wt, "HEAD");
         expect(repoStateFromFiles(wt, env)).to.equal(undefined);
-        expect(repoStateFromFiles(repo.dir, { ...env, GIT_DIR: path.join(repo.dir, ".git") })).to.equal(undefined);
+        for (const v of ["GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_CONFIG_COUNT", "GIT_NAMESPACE"]) expect(repoStateFromFiles(repo.dir, { ...env, [v]: repo.root }), v).to.equal(undefined);
+        // variables that move nothing keep the files' answer
+        expect(repoStateFromFiles(repo.dir, { ...env, GIT_SSL_CAINFO: "/etc/ssl/certs/ca.crt", GIT_SSH_COMMAND: "ssh" })).to.deep.equal(gitSays(repo.dir));
         const outside = fs.mkdtempSync(path.join(os.tmpdir(), "releasectl-nogit-"));
         try {
             expect(repoStateFromFiles(outside, env)).to.equal(undefined);
