@@ -487,7 +487,8 @@ function parseFileLog(out: string): (Omit<FileCommit, "blob"> & { raw: Map<strin
     return commits;
 }
 
-function realOr(p: string): string {
+/** The real path of `p` (links resolved), or `p` when it does not exist. */
+export function realOr(p: string): string {
     try {
         return fs.realpathSync(p);
     } catch {

@@ -3,7 +3,7 @@ import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig, ServiceConfig } from "../../config/types";
 import { isSemVer } from "../../config/versions";
-import { reachableTags, repoRoot } from "../git";
+import { reachableTags, realOr, repoRoot } from "../git";
 import { NextRequest } from "./compute-next";
 
 /**
@@ -79,14 +79,6 @@ export function topRelative(repo: string, target: string, what: string): string 
         throw new UserError(`${what}: ${target} is outside the repository ${repo}; give a path inside it (or the service's own repository as commits.repository)`, "EBADPATH");
     }
     return rel === "" ? "." : rel.split(path.sep).join("/");
-}
-
-function realOr(p: string): string {
-    try {
-        return fs.realpathSync(p);
-    } catch {
-        return p;
-    }
 }
 
 /**
