@@ -88,8 +88,8 @@ export function lineOutline(text: string): OMap | undefined {
     return lineDocument(text)?.root;
 }
 
-/** Characters js-yaml refuses or treats specially, tabs, CR and lone surrogates: left to it. */
-const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
+/** Characters js-yaml refuses or treats specially, tabs, CR, line and paragraph separators, surrogates: left to it. */
+const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
 
 /** The data and outline of `text` when it is in plain block style, else undefined. */
 export function lineDocument(text: string): { readonly root: OMap; readonly data: Record<string, unknown> } | undefined {
@@ -373,7 +373,11 @@ const JSON_ESCAPES = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
 function quotedValue(source: string): string {
     if (source[0] === "'") return source.slice(1, -1).replace(/''/g, "'");
     if (source.replace(JSON_ESCAPES, "").includes("\\")) giveUp();
-    return JSON.parse(source) as string;
+    try {
+        return JSON.parse(source) as string;
+    } catch {
+        return giveUp();
+    }
 }
 
 const INT = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?[0-9]+)$/;

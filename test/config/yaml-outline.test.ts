@@ -5,7 +5,7 @@ import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { lineDocument, lineOutline, OMap, ONode } from "../../config/yaml-outline";
 import { outlineOf, parseYamlDocument } from "../../cli/stack/outline-yaml";
-import { stackShape } from "../helpers/stack-shapes";
+import { rng, stackShape } from "../helpers/stack-shapes";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SEEDS = 2500;
@@ -82,6 +82,7 @@ describe("stack files read line by line (config/yaml-outline.ts)", () => {
             "a tab": "config:\n\ta: 1\n",
             "a control character": "config:\n  a: b\u0007\n",
             "an emoji": "config:\n  a: \u{1F680}\n",
+            "a line separator": "config:\n  a: b\u2028c\n",
             "a byte order mark": "\uFEFFconfig:\n  a: 1\n",
             "a YAML escape JSON lacks": 'config:\n  a: "\\x41"\n',
             "a __proto__ key": "config:\n  __proto__: 1\n",
@@ -118,4 +119,28 @@ describe("stack files read line by line (config/yaml-outline.ts)", () => {
         }
         expect(read).to.be.greaterThan(scalars.length * 2);
     });
+
+    it("reads random one-line values as js-yaml does, with yaml's ranges, or leaves them alone", () => {
+        const r = rng(7);
+        const alphabet = ["a", "Z", "0", "1", "9", ".", "-", "+", "_", "/", ":", "#", " ", " ", "'", '"', "\\", "[", "]", "{", "}", ",", "~", "e", "x", "o", "!", "&", "*", "?", "|", ">", "%", "@", "`", "é"];
+        let read = 0;
+        for (let i = 0; i < 4000; i++) {
+            const length = 1 + Math.floor(r() * 10);
+            let value = "";
+            for (let j = 0; j < length; j++) value += alphabet[Math.floor(r() * alphabet.length)];
+            const text = `top:\n  k: ${value}\n  other: 1\n`;
+            const lines = lineDocument(text);
+            if (lines === undefined) continue;
+            read++;
+            let expected: unknown;
+            expect(() => (expected = load(text)), `${JSON.stringify(text)} is read by the line reader but refused by js-yaml`).to.not.throw();
+            expect(isDeepStrictEqual(lines.data, expected), `${JSON.stringify(text)}: ${JSON.stringify(lines.data)} vs ${JSON.stringify(expected)}`).to.equal(true);
+            // and the ranges the editor splices are yaml's
+            const doc = parseYamlDocument(text);
+            expect(doc.errors.map((e) => e.message), JSON.stringify(text)).to.deep.equal([]);
+            expect(firstDifference(lines.root, outlineOf(doc)), JSON.stringify(text)).to.equal(undefined);
+        }
+        expect(read).to.be.greaterThan(800);
+    });
 });
+
