@@ -40,7 +40,9 @@ try {
         { name: "check, example stack (git checks)", samples: time(check([]), example, RUNS, GIT_ENV), target: (ms, base) => ms <= 4 * base, targetText: "<= 4x node -e 0" },
         { name: "check, example stack, --no-repo", samples: time(check(["--no-repo"]), example, RUNS, GIT_ENV) },
         { name: "check, example stack, --json", samples: time(check(["--json"]), example, RUNS, GIT_ENV) },
-        { name: "check, 500 services (git checks)", samples: time(check([]), large, LARGE_RUNS, GIT_ENV), target: (ms) => ms < 1500, targetText: "< 1500 ms" },
+        // exit 1: one stack of 500 services is over the engine's PULUMI_CONFIG limit, which
+        // repository-stack-config-size reports (docs/scale.md); the check's time is what counts
+        { name: "check, 500 services (git checks)", samples: time(check([]), large, LARGE_RUNS, GIT_ENV, [1]), target: (ms) => ms < 1500, targetText: "< 1500 ms" },
     ]);
 } finally {
     fs.rmSync(example, { recursive: true, force: true });

@@ -143,13 +143,17 @@ class LineReader {
         return line.end < this.text.length ? line.end + 1 : line.end;
     }
 
-    private map(from: number, indent: number, path: Path): { map: OMap; next: number; data: Record<string, unknown> } {
+    /**
+     * The block map whose keys start at line `from` with `indent` spaces. `next`: the first line
+     * after it; `afterValues`: the first line after its last value (its trailing comments begin there).
+     */
+    private map(from: number, indent: number, path: Path): { map: OMap; next: number; afterValues: number; data: Record<string, unknown> } {
         if (path.length > MAX_DEPTH) giveUp();
         const items: OPair[] = [];
         const data: Record<string, unknown> = {};
         let i = from;
-        // the line of the last value, when it was a one-line value
-        let lastLine = -1;
+        // the first line after the last value, and whether that value was empty
+        let afterValues = from;
         let lastEmpty = false;
         while (i < this.lines.length) {
             const line = this.lines[i];
@@ -164,7 +168,7 @@ class LineReader {
             const keyText = this.text.slice(keyStart, colon);
             if (!PLAIN_KEY.test(keyText) || NOT_STRING.test(keyText) || keyText === "__proto__") giveUp();
             // a key given twice is an error yaml words best
-            if (items.some((it) => it.key.value === keyText)) giveUp();
+            if (Object.prototype.hasOwnProperty.call(data, keyText)) giveUp();
             const key = { value: keyText, range: [keyStart, colon, colon] as Range };
             const childPath = [...path, keyText];
             let p = colon + 1;
@@ -178,7 +182,7 @@ class LineReader {
                     items.push({ key, value: child.map });
                     data[keyText] = child.data;
                     i = child.next;
-                    lastLine = -1;
+                    afterValues = child.afterValues;
                     lastEmpty = false;
                     continue;
                 }
@@ -190,7 +194,7 @@ class LineReader {
                 items.push({ key, value: { kind: "scalar", style: "PLAIN", range: [line.end, line.end, line.end], path: childPath } });
                 data[keyText] = null;
                 i++;
-                lastLine = i - 1;
+                afterValues = i;
                 lastEmpty = true;
                 continue;
             }
@@ -201,7 +205,7 @@ class LineReader {
             items.push({ key, value: value.node });
             data[keyText] = value.data;
             i = taken + 1;
-            lastLine = taken;
+            afterValues = i;
             lastEmpty = false;
         }
         if (items.length === 0) giveUp();
@@ -214,8 +218,7 @@ class LineReader {
         const after = i < this.lines.length ? i : undefined;
         // a map that ends in a map that took the comments in has none left to take
         const absorbed = last.kind === "map" && last.range[2] !== last.range[1];
-        const fromLine = lastLine >= 0 ? lastLine + 1 : this.lineAt(valueEnd);
-        const firstNote = absorbed ? undefined : this.firstNonBlank(fromLine, after ?? this.lines.length);
+        const firstNote = absorbed ? undefined : this.firstNonBlank(afterValues, after ?? this.lines.length);
         // (the root map's comments after it are the document's)
         if (firstNote !== undefined && this.lines[firstNote].kind === "comment" && path.length > 0) {
             if (lastEmpty) giveUp();
@@ -223,7 +226,7 @@ class LineReader {
                 nodeEnd = after === undefined ? this.text.length : this.lines[after].start + this.lines[after].indent;
             }
         }
-        return { map: { kind: "map", flow: false, range: [start, valueEnd, nodeEnd], items, path }, next: i, data };
+        return { map: { kind: "map", flow: false, range: [start, valueEnd, nodeEnd], items, path }, next: i, afterValues, data };
     }
 
     /**
@@ -241,12 +244,6 @@ class LineReader {
             }
         }
         return last;
-    }
-
-    /** Index of the line that starts at `pos` (a value's end is a line start, or the text's end). */
-    private lineAt(pos: number): number {
-        for (let i = 0; i < this.lines.length; i++) if (this.lines[i].start >= pos) return i;
-        return this.lines.length;
     }
 
     private firstNonBlank(from: number, to: number): number | undefined {
