@@ -106,11 +106,17 @@ export function lineDocument(text: string): { readonly root: OMap; readonly data
 const MAX_DEPTH = 50;
 
 class LineReader {
+    /** The lines split so far: split as the reader gets to them, so a file it gives up on early costs little. */
     private readonly lines: Line[] = [];
+    private scanned = 0;
 
-    constructor(private readonly text: string) {
-        let start = 0;
-        while (start < text.length) {
+    constructor(private readonly text: string) {}
+
+    /** Line `i`, or undefined past the last. */
+    private line(i: number): Line | undefined {
+        const text = this.text;
+        while (this.lines.length <= i && this.scanned < text.length) {
+            const start = this.scanned;
             let end = text.indexOf("\n", start);
             if (end < 0) end = text.length;
             let indent = 0;
@@ -118,23 +124,23 @@ class LineReader {
             const first = text[start + indent];
             const kind = start + indent === end ? "blank" : first === "#" ? "comment" : "content";
             this.lines.push({ start, end, indent, kind });
-            start = end + 1;
+            this.scanned = end + 1;
         }
+        return this.lines[i];
     }
 
     document(): { root: OMap; data: Record<string, unknown> } {
+        // several documents, directives: js-yaml's
+        if (/^(?:---|\.\.\.|%)/m.test(this.text)) giveUp();
         const first = this.nextContent(0);
-        if (first === undefined || this.lines[first].indent !== 0) giveUp();
-        for (const line of this.lines) {
-            if (line.kind === "content" && line.indent === 0 && /^(?:---|\.\.\.|%)/.test(this.text.slice(line.start, line.end))) giveUp();
-        }
+        if (first === undefined || this.line(first)!.indent !== 0) giveUp();
         const { map, next, data } = this.map(first, 0, []);
-        if (next < this.lines.length) giveUp();
+        if (this.line(next) !== undefined) giveUp();
         return { root: map, data };
     }
 
     private nextContent(from: number): number | undefined {
-        for (let i = from; i < this.lines.length; i++) if (this.lines[i].kind === "content") return i;
+        for (let i = from; this.line(i) !== undefined; i++) if (this.lines[i].kind === "content") return i;
         return undefined;
     }
 
@@ -155,8 +161,9 @@ class LineReader {
         // the first line after the last value, and whether that value was empty
         let afterValues = from;
         let lastEmpty = false;
-        while (i < this.lines.length) {
-            const line = this.lines[i];
+        for (;;) {
+            const line = this.line(i);
+            if (line === undefined) break;
             if (line.kind !== "content") {
                 i++;
                 continue;
@@ -189,7 +196,7 @@ class LineReader {
                 if (below !== undefined && below.indent === line.indent && this.text[below.start + below.indent] === "-") giveUp();
                 // `key:` with nothing after it (a comment after it or on the next lines is ranged
                 // oddly: leave it to yaml)
-                const note = this.firstNonBlank(i + 1, this.lines.length);
+                const note = this.firstNonBlank(i + 1);
                 if (p !== line.end || (note !== undefined && this.lines[note].kind === "comment")) giveUp();
                 items.push({ key, value: { kind: "scalar", style: "PLAIN", range: [line.end, line.end, line.end], path: childPath } });
                 data[keyText] = null;
@@ -215,10 +222,10 @@ class LineReader {
         let nodeEnd = valueEnd;
         // A map that ends takes in the comments after it when the first is indented at least as
         // deep as its keys: through the last of them and the next token's indentation.
-        const after = i < this.lines.length ? i : undefined;
+        const after = this.line(i) !== undefined ? i : undefined;
         // a map that ends in a map that took the comments in has none left to take
         const absorbed = last.kind === "map" && last.range[2] !== last.range[1];
-        const firstNote = absorbed ? undefined : this.firstNonBlank(afterValues, after ?? this.lines.length);
+        const firstNote = absorbed ? undefined : this.firstNonBlank(afterValues, after);
         // (the root map's comments after it are the document's)
         if (firstNote !== undefined && this.lines[firstNote].kind === "comment" && path.length > 0) {
             if (lastEmpty) giveUp();
@@ -235,8 +242,9 @@ class LineReader {
      */
     private deeperComments(i: number, indent: number): number {
         let last = i;
-        for (let k = i + 1; k < this.lines.length; k++) {
-            const line = this.lines[k];
+        for (let k = i + 1; ; k++) {
+            const line = this.line(k);
+            if (line === undefined) break;
             if (line.kind === "content") break;
             if (line.kind === "comment") {
                 if (line.indent <= indent) break;
@@ -246,8 +254,9 @@ class LineReader {
         return last;
     }
 
-    private firstNonBlank(from: number, to: number): number | undefined {
-        for (let i = from; i < to; i++) if (this.lines[i].kind !== "blank") return i;
+    /** The first line from `from` (before `to`, when given) that is not blank. */
+    private firstNonBlank(from: number, to?: number): number | undefined {
+        for (let i = from; (to === undefined || i < to) && this.line(i) !== undefined; i++) if (this.lines[i].kind !== "blank") return i;
         return undefined;
     }
 
