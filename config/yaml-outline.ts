@@ -183,8 +183,19 @@ class LineReader {
             const j = this.nextContent(i + 1);
             if (p === line.end || this.text[p] === "#") {
                 const below = j === undefined ? undefined : this.lines[j];
+                const dash = below !== undefined && below.indent >= line.indent && this.isItem(below);
+                if (dash) {
+                    // a block sequence, indented or at the key's own indentation
+                    if (p !== line.end) giveUp();
+                    const child = this.seq(j!, below.indent, childPath);
+                    items.push({ key, value: child.seq });
+                    data[keyText] = child.data;
+                    i = child.next;
+                    afterValues = child.afterValues;
+                    lastEmpty = false;
+                    continue;
+                }
                 if (below !== undefined && below.indent > line.indent) {
-                    if (this.text[below.start + below.indent] === "-") giveUp();
                     const child = this.map(j!, below.indent, childPath);
                     items.push({ key, value: child.map });
                     data[keyText] = child.data;
@@ -193,7 +204,6 @@ class LineReader {
                     lastEmpty = false;
                     continue;
                 }
-                if (below !== undefined && below.indent === line.indent && this.text[below.start + below.indent] === "-") giveUp();
                 // `key:` with nothing after it (a comment after it or on the next lines is ranged
                 // oddly: leave it to yaml)
                 const note = this.firstNonBlank(i + 1);
@@ -217,23 +227,71 @@ class LineReader {
         }
         if (items.length === 0) giveUp();
         const last = items[items.length - 1].value!;
-        const start = items[0].key.range[0];
-        const valueEnd = last.range![2];
-        let nodeEnd = valueEnd;
-        // A map that ends takes in the comments after it when the first is indented at least as
-        // deep as its keys: through the last of them and the next token's indentation.
-        const after = this.line(i) !== undefined ? i : undefined;
-        // a map that ends in a map that took the comments in has none left to take
-        const absorbed = last.kind === "map" && last.range[2] !== last.range[1];
-        const firstNote = absorbed ? undefined : this.firstNonBlank(afterValues, after);
-        // (the root map's comments after it are the document's)
-        if (firstNote !== undefined && this.lines[firstNote].kind === "comment" && path.length > 0) {
-            if (lastEmpty) giveUp();
-            if (this.lines[firstNote].indent >= indent) {
-                nodeEnd = after === undefined ? this.text.length : this.lines[after].start + this.lines[after].indent;
+        const range = this.collectionRange(items[0].key.range[0], last, afterValues, i, indent, lastEmpty, path.length === 0);
+        return { map: { kind: "map", flow: false, range, items, path }, next: i, afterValues, data };
+    }
+
+    /**
+     * A block sequence whose dashes start at line `from` with `indent` spaces: items on one line
+     * each (scalars, one-line flow lists, `{}`); anything nested gives up. It ends at a line
+     * indented less, or at a key on its own indentation (the compact style pulumi writes).
+     */
+    private seq(from: number, indent: number, path: Path): { seq: OSeq; next: number; afterValues: number; data: unknown[] } {
+        if (path.length > MAX_DEPTH) giveUp();
+        const items: ONode[] = [];
+        const data: unknown[] = [];
+        let i = from;
+        for (;;) {
+            const line = this.line(i);
+            if (line === undefined) break;
+            // yaml ranges the comments among and after a sequence's items its own way: leave them to it
+            if (line.kind === "comment") giveUp();
+            if (line.kind === "blank") {
+                i++;
+                continue;
             }
+            if (line.indent < indent) break;
+            if (line.indent > indent) giveUp();
+            if (!this.isItem(line)) break;
+            let p = line.start + line.indent + 1;
+            while (p < line.end && this.text.charCodeAt(p) === 32) p++;
+            const j = this.nextContent(i + 1);
+            // a nested, continued, empty or commented-out item
+            if ((j !== undefined && this.lines[j].indent > line.indent) || p === line.end || this.text[p] === "#") giveUp();
+            const value = this.inlineValue(p, line, [...path, items.length]);
+            items.push(value.node);
+            data.push(value.data);
+            i++;
         }
-        return { map: { kind: "map", flow: false, range: [start, valueEnd, nodeEnd], items, path }, next: i, afterValues, data };
+        if (items.length === 0) giveUp();
+        const first = this.lines[from];
+        const last = items[items.length - 1];
+        const valueEnd = last.range![2];
+        return { seq: { kind: "seq", flow: false, range: [first.start + first.indent, valueEnd, valueEnd], items, path }, next: i, afterValues: i, data };
+    }
+
+    /** Whether a content line is a block sequence item (`- x`, or `-` alone). */
+    private isItem(line: Line): boolean {
+        const at = line.start + line.indent;
+        return this.text[at] === "-" && (at + 1 === line.end || this.text[at + 1] === " ");
+    }
+
+    /**
+     * A block collection's range: from `start` to its last value's end; a collection that ends
+     * takes in the comments after it when the first is indented at least as deep as its items:
+     * through the last of them and the next token's indentation. (The root map's comments after
+     * it are the document's.)
+     */
+    private collectionRange(start: number, last: ONode, afterValues: number, next: number, indent: number, lastEmpty: boolean, root: boolean): Range {
+        const valueEnd = last.range![2];
+        const after = this.line(next) !== undefined ? next : undefined;
+        // a collection that ends in a map that took the comments in has none left to take
+        const absorbed = (last.kind === "map" || last.kind === "seq") && !last.flow && last.range[2] !== last.range[1];
+        const firstNote = absorbed ? undefined : this.firstNonBlank(afterValues, after);
+        if (firstNote === undefined || this.lines[firstNote].kind !== "comment" || root) return [start, valueEnd, valueEnd];
+        if (lastEmpty) giveUp();
+        if (this.lines[firstNote].indent < indent) return [start, valueEnd, valueEnd];
+        return [start, valueEnd, after === undefined ? this.text.length : this.lines[after].start + this.lines[after].indent];
     }
 
     /**
@@ -292,8 +350,9 @@ class LineReader {
             data = {};
         } else {
             if (PLAIN_FIRST.has(c) && !(c === "-" && p + 1 < line.end && text[p + 1] !== " ")) giveUp();
-            const hash = text.indexOf(" #", p);
-            end = hash >= 0 && hash < line.end ? hash : line.end;
+            // a comment starts at " #" on this line (searched within the line: the text may have none)
+            const hash = text.slice(p, line.end).indexOf(" #");
+            end = hash >= 0 ? p + hash : line.end;
             while (end > p && text.charCodeAt(end - 1) === 32) end--;
             const value = text.slice(p, end);
             if (value.includes(": ") || value.endsWith(":")) giveUp();

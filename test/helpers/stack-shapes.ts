@@ -28,7 +28,7 @@ export interface ShapeOptions {
 const PLAIN = ["2.4.1", "1.12.0-rc.1", "registry.example.com/shop/checkout", "https://ci.example.com/runs/8812#step", "true", "3", "8080", "250m", "~", "v1:XPv0EJ7EtJZBRJOT:EShCy/Aty7M8j9w=", "expand", "a b  c", "x#y", "null", "0o17", "1e3"];
 const QUOTED = ['"#releases"', '"1"', '"a \\" b"', "'it''s'", "'2.4.1'", '""', '"https://x.example.com/a b"', "'#x'"];
 const FLOW = ['["/app/migrate", "up"]', "[/app/migrate, down, --to, 2.4.0]", "[]", "['a', \"b\"]", "[1, 2, 3]"];
-const ODD = ["{secure: v1:abc}", "|\n{deeper}line one\n{deeper}line two", "&anchor 1", "*anchor", "!!str 1", "[a,\n{deeper}b]", "first\n{deeper}continued", "\n{same}- item\n{same}- other", "\n{deeper}- item", "- bad", "a: b", ">-\n{deeper}folded"];
+const ODD = ["{secure: v1:abc}", "|\n{deeper}line one\n{deeper}line two", "&anchor 1", "*anchor", "!!str 1", "[a,\n{deeper}b]", "first\n{deeper}continued", "\n{same}- a: 1", "\n{deeper}- - x", "- bad", "a: b", ">-\n{deeper}folded", "\n{same}- x\n{deeper}continued"];
 const KEYS = ["image", "version", "previousVersion", "port", "probes", "resources", "canary", "migration", "evidence", "notification", "alerts", "env", "rollback", "firstRelease", "replicas", "requests", "limits", "cpu", "memory", "secure", "phase", "command", "ciRun"];
 
 export function stackShape(seed: number, opts: ShapeOptions = {}): string {
@@ -46,6 +46,18 @@ export function stackShape(seed: number, opts: ShapeOptions = {}): string {
         const roll = r();
         if (roll < odd) {
             return ` ${pick(ODD).replace(/\{deeper\}/g, " ".repeat(indent + step)).replace(/\{same\}/g, " ".repeat(indent))}`;
+        }
+        if (roll < 0.12) {
+            // a block sequence, at the key's indentation (as pulumi config set writes it) or deeper
+            const at = " ".repeat(r() < 0.5 ? indent : indent + step);
+            const n = 1 + Math.floor(r() * 3);
+            let items = "";
+            for (let k = 0; k < n; k++) {
+                const item = r() < 0.1 ? "" : ` ${pick(r() < 0.6 ? PLAIN : QUOTED)}`;
+                items += `\n${at}-${item}${item !== "" && r() < 0.15 ? " # item" : ""}`;
+                if (r() < 0.03) items += `\n${" ".repeat(Math.max(0, at.length + pick([-2, 0, 2, 4])))}# between`;
+            }
+            return items;
         }
         if (roll < 0.55) return ` ${pick(PLAIN)}`;
         if (roll < 0.72) return ` ${pick(QUOTED)}`;
