@@ -5,11 +5,14 @@
  *
  * `lineDocument` reads the plain block style every stack file is written in (`pulumi config
  * set` writes it, and so do people) without a YAML library: js-yaml costs a command ~8 ms to
- * load and warm up, the `yaml` library's 72 modules ~25 ms. Anything outside that style (flow
- * maps other than `{}`, block sequences and scalars, multi-line values, anchors, aliases, tags,
- * quoted or non-string keys, escapes JSON does not have, tabs, CR line ends, control
- * characters, several documents) makes it give up: it returns undefined, and the caller reads
- * the text with js-yaml (config/yaml-values.ts) or `yaml` (cli/stack/outline-yaml.ts).
+ * load and warm up, the `yaml` library's 72 modules ~25 ms. That style: block maps, plain and
+ * quoted one-line scalars, one-line flow lists of scalars, `{}`, block sequences of one-line
+ * items (at the key's indentation, as pulumi writes them, or deeper), comments. Anything else
+ * (flow maps with keys, block scalars, multi-line values, anchors, aliases, tags, quoted or
+ * non-string keys, escapes JSON does not have, comments among a sequence's items, tabs, CR line
+ * ends, control characters, surrogates, several documents) makes it give up: it returns
+ * undefined, and the caller reads the text with js-yaml (config/yaml-values.ts) or `yaml`
+ * (cli/stack/outline-yaml.ts).
  *
  * Where it answers, test/config/yaml-outline.test.ts checks on thousands of generated files
  * that the data is js-yaml's (core schema: YAML 1.2, as the loader reads stack files) and the
