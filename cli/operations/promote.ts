@@ -17,7 +17,6 @@ import { planPromotion, PromotePlan } from "../promote/plan";
 import { projectName } from "../stack/project-name";
 import { readService, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, releaseText } from "../stack/history";
-import { updateFileLocked } from "../stack/lock";
 import { readStackText } from "../stack/stack-text";
 import { prepareEdit } from "../stack/prepare-edit";
 import { keyDiff } from "../stack/service-diff";
@@ -161,6 +160,8 @@ export async function performPromotion(req: PromoteRequest): Promise<PromoteOutc
         const after = compute(before);
         return { plan, before, after, written: false, shown, fromVersion, cluster, notes, serviceBefore: readService(before, loc), serviceAfter: readService(after, loc) };
     }
+    // the lock (and its atomic write) only for a real run: a dry run never writes
+    const { updateFileLocked } = require("../stack/lock") as typeof import("../stack/lock");
     const { before, after } = await updateFileLocked(toFile, compute, { timeoutMs: req.lockTimeoutMs, shown });
     return { plan, before, after, written: true, shown, fromVersion, cluster, notes, serviceBefore: readService(before, loc), serviceAfter: readService(after, loc) };
 }

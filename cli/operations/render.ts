@@ -6,7 +6,7 @@ import { buildRelease } from "../../builders/service-objects";
 import { ServiceObjects } from "../../builders/types";
 import { ReleaseConfig } from "../../config/types";
 import { findService } from "../project";
-import { RenderDirResult, writeRenderDir } from "../render-dir";
+import type { RenderDirResult } from "../render-dir";
 import { manifestToYaml } from "../yaml-output";
 
 /** The releases the stack declares, optionally narrowed to one service. */
@@ -49,5 +49,7 @@ export function writeReleases(stacks: readonly StackReleases[], out: string, cwd
             content: manifestToYaml(object.manifest),
         })),
     );
+    // loaded for --out only: render to stdout and diff never write a folder
+    const { writeRenderDir } = require("../render-dir") as typeof import("../render-dir");
     return writeRenderDir(out, cwd, files);
 }

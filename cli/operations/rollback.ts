@@ -13,7 +13,6 @@ import { shellLine } from "../shell-line";
 import { projectName } from "../stack/project-name";
 import { readService, reapplyServiceBlock, ReapplyResult, ServiceLocation } from "../stack/edit";
 import { readServiceHistory, Release, releaseText, ServiceHistory } from "../stack/history";
-import { updateFileLocked } from "../stack/lock";
 import { CrossedMigration, planRollback, RollbackPlan } from "../stack/rollback-plan";
 import { keyDiff } from "../stack/service-diff";
 import { readStackText } from "../stack/stack-text";
@@ -88,6 +87,8 @@ export async function performRollback(req: RollbackRequest): Promise<RollbackOut
         return { plan, before, after: reapplied.text, reapplied, written: false, serviceBefore: readService(before, loc), serviceAfter: readService(reapplied.text, loc) };
     }
     let reapplied: ReapplyResult | undefined;
+    // the lock (and its atomic write) only for a real run: a dry run never writes
+    const { updateFileLocked } = require("../stack/lock") as typeof import("../stack/lock");
     const { before, after } = await updateFileLocked(
         file,
         (text) => {
