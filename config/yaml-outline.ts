@@ -186,21 +186,12 @@ class LineReader {
             const j = this.nextContent(i + 1);
             if (p === line.end || this.text[p] === "#") {
                 const below = j === undefined ? undefined : this.lines[j];
+                // a block sequence (indented, or at the key's own indentation) or a nested map
                 const dash = below !== undefined && below.indent >= line.indent && this.isItem(below);
-                if (dash) {
-                    // a block sequence, indented or at the key's own indentation
-                    if (p !== line.end) giveUp();
-                    const child = this.seq(j!, below.indent, childPath);
-                    items.push({ key, value: child.seq });
-                    data[keyText] = child.data;
-                    i = child.next;
-                    afterValues = child.afterValues;
-                    lastEmpty = false;
-                    continue;
-                }
-                if (below !== undefined && below.indent > line.indent) {
-                    const child = this.map(j!, below.indent, childPath);
-                    items.push({ key, value: child.map });
+                if (dash && p !== line.end) giveUp();
+                const child = dash ? this.seq(j!, below.indent, childPath) : below !== undefined && below.indent > line.indent ? this.map(j!, below.indent, childPath) : undefined;
+                if (child !== undefined) {
+                    items.push({ key, value: "seq" in child ? child.seq : child.map });
                     data[keyText] = child.data;
                     i = child.next;
                     afterValues = child.afterValues;
