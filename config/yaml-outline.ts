@@ -473,12 +473,3 @@ function plainValue(source: string): unknown {
 export function findPair(map: OMap, key: string): OPair | undefined {
     return map.items.find((p) => p.key.value === key);
 }
-
-export function mapAtKeys(root: OMap, keys: readonly string[]): OMap | undefined {
-    let node: ONode | null | undefined = root;
-    for (const k of keys) {
-        if (node?.kind !== "map") return undefined;
-        node = findPair(node, k)?.value;
-    }
-    return node?.kind === "map" ? node : undefined;
-}

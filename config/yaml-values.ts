@@ -35,9 +35,16 @@ export function readYamlValues(text: string, file: string): unknown {
  * The same reading, its problem as data: the history of a stack file skips an unreadable
  * version and says why (`line 3, column 1: ...`), where the loader stops.
  */
-export function yamlValues(text: string, file = ""): { ok: true; data: unknown } | { ok: false; line?: number; column?: number; reason: string; message: string } {
+export function yamlValues(text: string, file = ""): YamlValues {
     const lines = lineDocument(text);
     if (lines !== undefined) return { ok: true, data: lines.data };
+    return jsYamlValues(text, file);
+}
+
+export type YamlValues = { ok: true; data: unknown } | { ok: false; line?: number; column?: number; reason: string; message: string };
+
+/** The same reading by js-yaml alone (for a text the line reader left, or to compare with it). */
+export function jsYamlValues(text: string, file = ""): YamlValues {
     const { loadAll, YAMLException } = require("js-yaml") as typeof import("js-yaml");
     let documents: unknown[];
     try {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
-import { dataWithoutService, parseStrict, plainReadsBack, ServiceLocation, valueAt } from "../stack/edit";
+import { dataWithoutService, locate, plainReadsBack, ServiceLocation, serviceValue, valueAt } from "../stack/edit";
 import { findPair, OMap, ONode, OPair } from "../../config/yaml-outline";
 
 /**
@@ -15,12 +15,7 @@ import { findPair, OMap, ONode, OPair } from "../../config/yaml-outline";
 type Path = readonly string[];
 
 function serviceMap(text: string, loc: ServiceLocation): OMap {
-    const doc = parseStrict(text, loc.file);
-    const config = doc.root && findPair(doc.root, "config")?.value;
-    const services = config?.kind === "map" ? findPair(config, `${loc.project}:services`)?.value : undefined;
-    const pair = services?.kind === "map" ? findPair(services, loc.service) : undefined;
-    if (pair?.value?.kind !== "map") throw new UserError(`${loc.file}: ${loc.project}:services has no service "${loc.service}" (or it is not a map)`, "ENOSERVICE");
-    return pair.value;
+    return locate(text, loc).map;
 }
 
 /** The map at `path` below the service (the service itself for []), or undefined. */
@@ -78,10 +73,6 @@ function withPath(value: Record<string, unknown>, path: Path, leaf: unknown): Re
     return copy;
 }
 
-function serviceData(text: string, loc: ServiceLocation): Record<string, unknown> {
-    const map = serviceMap(text, loc);
-    return structuredClone(valueAt(parseStrict(text, loc.file).data, map.path)) as Record<string, unknown>;
-}
 
 /**
  * Puts `lines` (a key and its value, indented from column 0) at `path` in the target's service:
@@ -108,7 +99,7 @@ function placeLines(text: string, loc: ServiceLocation, path: Path, lines: strin
 }
 
 function verify(before: string, after: string, loc: ServiceLocation, expected: Record<string, unknown>, what: string): string {
-    if (!isDeepStrictEqual(serviceData(after, loc), expected) || !isDeepStrictEqual(dataWithoutService(before, loc), dataWithoutService(after, loc))) {
+    if (!isDeepStrictEqual(serviceValue(after, loc), expected) || !isDeepStrictEqual(dataWithoutService(before, loc), dataWithoutService(after, loc))) {
         throw new Error(`${loc.file}: copying ${what} of service ${loc.service} did not give the intended data; nothing was written (please report this file's shape)`);
     }
     return after;
@@ -128,7 +119,7 @@ function hasSecure(value: unknown): boolean {
 export function copyServiceKey(target: string, source: string, loc: ServiceLocation, sourceLoc: ServiceLocation, path: Path, after: readonly string[] = []): string {
     const sourceParent = mapAt(source, sourceLoc, path.slice(0, -1));
     const sourcePair = sourceParent && findPair(sourceParent, path[path.length - 1]);
-    const sourceValue = valueAt(serviceData(source, sourceLoc), path);
+    const sourceValue = valueAt(serviceValue(source, sourceLoc), path);
     if (hasSecure(sourceValue)) {
         throw new UserError(`${sourceLoc.file}: ${sourceLoc.service}.${path.join(".")} holds a secure: value, encrypted for that stack only; it cannot be copied into ${loc.file}`, "ESECRET");
     }
@@ -137,7 +128,7 @@ export function copyServiceKey(target: string, source: string, loc: ServiceLocat
         const region = pairRegion(source, sourcePair, sourceLoc.file);
         lines = reindent(source.slice(region.start, region.end), region.indent, 0);
     }
-    const expected = withPath(serviceData(target, loc), path, sourceValue);
+    const expected = withPath(serviceValue(target, loc), path, sourceValue);
     return verify(target, placeLines(target, loc, path, lines, after), loc, expected, path.join("."));
 }
 
@@ -162,6 +153,6 @@ export function setServiceMap(target: string, loc: ServiceLocation, key: string,
     const lines = `${key}:\n${Object.entries(value)
         .map(([k, v]) => `${" ".repeat(step)}${k}: ${scalarText(v)}\n`)
         .join("")}`;
-    const expected = withPath(serviceData(target, loc), [key], value);
+    const expected = withPath(serviceValue(target, loc), [key], value);
     return verify(target, placeLines(target, loc, [key], lines, after), loc, expected, key);
 }

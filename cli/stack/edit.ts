@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "util";
 import { UserError } from "../../config/errors";
-import { yamlValues } from "../../config/yaml-values";
+import { jsYamlValues, yamlValues } from "../../config/yaml-values";
 import { findPair, lineDocument, OMap, ONode, OPair, OScalar } from "../../config/yaml-outline";
 
 /**
@@ -33,7 +33,7 @@ export interface ParsedStack {
     readonly data: unknown;
 }
 
-interface Located {
+export interface Located {
     readonly doc: ParsedStack;
     readonly pair: OPair;
     readonly map: OMap;
@@ -76,7 +76,8 @@ function parseText(text: string): ParsedStack | Error {
         const lines = lineDocument(text);
         if (lines !== undefined) return lines;
     }
-    const values = yamlValues(text);
+    // the line reader has had its say (or is switched off): js-yaml's data, yaml's outline
+    const values = jsYamlValues(text);
     const { outlineOf, parseYamlDocument } = require("./outline-yaml") as typeof import("./outline-yaml");
     const doc = parseYamlDocument(text);
     if (doc.errors.length > 0) return doc.errors[0];
@@ -104,7 +105,8 @@ function servicesKey(project: string): string {
     return `${project}:services`;
 }
 
-function locate(text: string, loc: ServiceLocation): Located {
+/** The service's map in the file's outline (with the parsed file and its pair); a UserError when there is none. */
+export function locate(text: string, loc: ServiceLocation): Located {
     const doc = parseStrict(text, loc.file);
     const config = doc.root && findPair(doc.root, "config")?.value;
     const services = config?.kind === "map" ? findPair(config, servicesKey(loc.project))?.value : undefined;
@@ -151,7 +153,8 @@ export function plainReadsBack(value: string): boolean {
     return read.ok && read.data !== null && typeof read.data === "object" && (read.data as { k?: unknown }).k === value;
 }
 
-function serviceValue(text: string, loc: ServiceLocation): Record<string, unknown> {
+/** The service's data, a fresh copy; a UserError when the file has no such service. */
+export function serviceValue(text: string, loc: ServiceLocation): Record<string, unknown> {
     const { doc, map } = locate(text, loc);
     return dataOf(doc, map) as Record<string, unknown>;
 }

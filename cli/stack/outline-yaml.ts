@@ -2,8 +2,8 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, parseDocument,
 import { OMap, ONode, OPair, Path, Range, ScalarStyle } from "../../config/yaml-outline";
 
 /**
- * The outline (outline.ts) of any YAML text, from the `yaml` library's Document: the source
- * for every file `lineOutline` leaves alone. Loaded only then.
+ * The outline (config/yaml-outline.ts) of any YAML text, from the `yaml` library's Document:
+ * the source for every file `lineDocument` leaves alone. Loaded only then.
  */
 
 export function parseYamlDocument(text: string): Document.Parsed {
