@@ -1,8 +1,7 @@
 import * as path from "path";
 import { UserError } from "../../config/errors";
 import { ReleaseConfig } from "../../config/types";
-import { loadChecklistConfig } from "../checklist/pack-config";
-import { DECLARATIONS } from "../checklist/run";
+import { loadRepositoryChecksConfig } from "../checklist/pack-config";
 import { computeNext, NextRequest } from "../versions/compute-next";
 import { CommandContext } from "../context";
 import { projectName } from "../stack/project-name";
@@ -37,7 +36,7 @@ export function preparedEntry(
 ): PreparedEntry {
     let packConfig;
     try {
-        packConfig = loadChecklistConfig(at.policyPackConfig, ctx.cwd, DECLARATIONS);
+        packConfig = loadRepositoryChecksConfig(at.policyPackConfig, ctx.cwd);
     } catch (e) {
         if (e instanceof UserError) throw new UserError(e.message.replace(/^--config /, "--policy-pack-config "), e.code);
         throw e;

@@ -25,8 +25,8 @@ export interface ChecklistConfig {
     settingsOf(rule: string): Settings;
 }
 
-export function loadChecklistConfig(file: string | undefined, cwd: string, rules: readonly RuleDeclaration[]): ChecklistConfig {
-    if (file === undefined) return parseChecklistConfig({}, undefined, rules);
+export function loadChecklistConfig(file: string | undefined, cwd: string, rules: readonly RuleDeclaration[] | (() => readonly RuleDeclaration[])): ChecklistConfig {
+    if (file === undefined) return parseChecklistConfig({}, undefined, typeof rules === "function" ? rules() : rules);
     const full = existingFile("config", file, cwd);
     let text: string;
     try {
@@ -40,7 +40,19 @@ export function loadChecklistConfig(file: string | undefined, cwd: string, rules
     } catch (e) {
         throw new UserError(`${file}: not valid JSON (${(e as Error).message}); the pack config is a JSON object keyed by rule name`, "ECONFIG");
     }
-    return parseChecklistConfig(value, file, rules);
+    return parseChecklistConfig(value, file, typeof rules === "function" ? rules() : rules);
+}
+
+/**
+ * The pack config for a command that reads only repository checks' settings (the changelog's
+ * file): without a file, the defaults of those checks alone, so the pack's 40 rule modules are
+ * not loaded; a file is still checked against every rule and check (a typo in it is an error in
+ * every command), which loads them. `settingsOf` a pack rule is an error without a file.
+ */
+export function loadRepositoryChecksConfig(file: string | undefined, cwd: string): ChecklistConfig {
+    const { REPOSITORY_CHECKS } = require("./repository-checks") as typeof import("./repository-checks");
+    if (file === undefined) return parseChecklistConfig({}, undefined, REPOSITORY_CHECKS);
+    return loadChecklistConfig(file, cwd, () => (require("./run") as typeof import("./run")).DECLARATIONS);
 }
 
 export function parseChecklistConfig(value: unknown, source: string | undefined, rules: readonly RuleDeclaration[]): ChecklistConfig {

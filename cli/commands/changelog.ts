@@ -1,7 +1,6 @@
 import { UserError } from "../../config/errors";
 import { parseCommandArgs } from "../args";
-import { loadChecklistConfig } from "../checklist/pack-config";
-import { DECLARATIONS } from "../checklist/run";
+import { loadRepositoryChecksConfig } from "../checklist/pack-config";
 import { changelogPath, markdownOf, notesOfVersion, textOf } from "../changelog/entry";
 import { findEntry, readChangelog } from "../changelog/file";
 import { Command, CommandContext } from "../context";
@@ -89,7 +88,7 @@ Examples:
         // Say when the changelog file lacks the entry (or has one of its own): what users read there.
         let packConfig;
         try {
-            packConfig = loadChecklistConfig(values["policy-pack-config"], ctx.cwd, DECLARATIONS);
+            packConfig = loadRepositoryChecksConfig(values["policy-pack-config"], ctx.cwd);
         } catch (e) {
             if (e instanceof UserError) throw new UserError(e.message.replace(/^--config /, "--policy-pack-config "), e.code);
             throw e;

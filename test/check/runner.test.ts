@@ -5,7 +5,8 @@ import { buildRelease } from "../../builders/service-objects";
 import { ServiceObjects } from "../../builders/types";
 import { loadStack } from "../../config/load";
 import { DECLARATIONS, runChecklist } from "../../cli/checklist/run";
-import { parseChecklistConfig } from "../../cli/checklist/pack-config";
+import { loadChecklistConfig, loadRepositoryChecksConfig, parseChecklistConfig } from "../../cli/checklist/pack-config";
+import { REPOSITORY_CHECKS } from "../../cli/checklist/repository-checks";
 import { formatText } from "../../cli/checklist/output";
 import { releaseResources } from "../../cli/checklist/resources";
 import { EXAMPLE_DIR } from "./project";
@@ -81,5 +82,16 @@ describe("releasectl check's modules", () => {
             });`;
         const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: EXAMPLE_DIR, encoding: "utf8" });
         expect(JSON.parse(out)).to.deep.equal({ code: 0, loaded: [] });
+    });
+
+    it("gives the repository checks the same levels and settings from their declarations alone as from every rule's", () => {
+        const all = loadChecklistConfig(undefined, EXAMPLE_DIR, DECLARATIONS);
+        const repositoryOnly = loadRepositoryChecksConfig(undefined, EXAMPLE_DIR);
+        expect(REPOSITORY_CHECKS.length).to.be.greaterThan(5);
+        for (const check of REPOSITORY_CHECKS) {
+            expect(repositoryOnly.levelOf(check.name), check.name).to.equal(all.levelOf(check.name));
+            expect(repositoryOnly.settingsOf(check.name), check.name).to.deep.equal(all.settingsOf(check.name));
+        }
+        expect(repositoryOnly.settingsOf("repository-changelog-entry").changelogFile).to.equal("CHANGELOG.md");
     });
 });

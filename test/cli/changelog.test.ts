@@ -129,6 +129,21 @@ describe("changelog: prepare writes the entry, releasectl changelog prints the n
         expect(repo.read("docs/RELEASES.md")).to.match(/^# Changelog\n\n## checkout 3\.0\.0/);
     });
 
+    it("checks a pack config against every rule, also where only the changelog's setting is read (a typo is bad input, nothing written)", async () => {
+        repo.write("pack.json", JSON.stringify({ "canary-thresholds-strict": { successRateMinimum: 99 } }));
+        for (const args of [["prepare", "checkout", "3.0.0"], ["changelog", "checkout"]]) {
+            const run = await cli(...args, "--policy-pack-config", "pack.json");
+            expect(run.code, `${args[0]}: ${run.stderr}`).to.equal(2);
+            expect(run.stderr, args[0]).to.match(/pack\.json: .*canary-thresholds-strict.*successRateMinimum/);
+        }
+        expect(fs.existsSync(path.join(repo.dir, "CHANGELOG.md"))).to.equal(false);
+        // and a rule's level or setting the pack knows is accepted there too
+        repo.write("pack.json", JSON.stringify({ all: "advisory", "canary-thresholds-strict": { successRateMin: 99 } }));
+        const ok = await cli("prepare", "checkout", "3.0.0", "--policy-pack-config", "pack.json");
+        expect(ok.code, ok.stderr).to.equal(0);
+        expect(repo.read("CHANGELOG.md")).to.match(/^# Changelog\n\n## checkout 3\.0\.0/);
+    });
+
     it("releasectl changelog prints the notes of the version the stack names, as markdown or plain text", async () => {
         await cli("prepare", "checkout", "3.0.0");
         const md = await cli("changelog", "checkout");
