@@ -58,6 +58,41 @@ function rememberCommits(dir: string, shas: Iterable<string>): void {
 const FULL_ID = /^[0-9a-f]{40}$/;
 
 /**
+ * Inside the scope, by folder: commits of HEAD's first-parent line as a first-parent `git log`
+ * of HEAD listed them (newest first: each is an ancestor of HEAD and of every one listed before
+ * it), and the tag listings `git tag --merged <ref>` answered (HEAD or such a commit). A tag
+ * reachable from a commit is reachable from its descendants, so when no tag of a prefix is
+ * reachable from a ref, none is from that ref's ancestors on the line (`mergedTagsKnownEmpty`).
+ * Forgotten with every other answer.
+ */
+const firstParentLine = new Map<string, Map<string, number>[]>();
+const mergedListings = new Map<string, Map<string, readonly string[]>>();
+
+/** A first-parent log of HEAD, newest first. Positions compare only within one log: a file's log leaves out the commits that do not touch it. */
+function rememberFirstParentLine(dir: string, newestFirst: readonly string[]): void {
+    if (remembered === undefined || newestFirst.length === 0) return;
+    const key = path.resolve(dir);
+    let logs = firstParentLine.get(key);
+    if (logs === undefined) firstParentLine.set(key, (logs = []));
+    logs.push(new Map(newestFirst.map((sha, i) => [sha, i])));
+}
+
+/** Whether no tag starting with `prefix` is reachable from `ref`, known from a listing of HEAD or of a descendant of `ref` on HEAD's first-parent line. */
+function mergedTagsKnownEmpty(dir: string, ref: string, prefix: string): boolean {
+    const key = path.resolve(dir);
+    const listings = mergedListings.get(key);
+    if (listings === undefined) return false;
+    const logs = firstParentLine.get(key) ?? [];
+    const below = (descendant: string): boolean => {
+        if (descendant === ref) return true;
+        if (descendant === "HEAD") return logs.some((log) => log.has(ref));
+        return logs.some((log) => log.has(ref) && log.has(descendant) && log.get(descendant)! < log.get(ref)!);
+    };
+    for (const [from, tags] of listings) if (below(from) && !tags.some((t) => t.startsWith(prefix))) return true;
+    return false;
+}
+
+/**
  * Inside the scope: blob contents read (an id names its content for good, so no change forgets
  * them), and file histories read together by `prefetchFileHistories` (forgotten with every other
  * answer), by folder and file.
@@ -73,6 +108,8 @@ export function rememberGitReads<T>(fn: () => T): T {
         knownCommits.clear();
         knownBlobs.clear();
         prefetched.clear();
+        firstParentLine.clear();
+        mergedListings.clear();
     };
     try {
         const result = fn();
@@ -138,6 +175,8 @@ function execGit(dir: string, args: readonly string[], opts: GitOptions): Buffer
         remembered.clear();
         knownCommits.clear();
         prefetched.clear();
+        firstParentLine.clear();
+        mergedListings.clear();
     }
     if (kind !== "query") return run();
     const key = memoKey(dir, args, opts);
@@ -249,15 +288,13 @@ function readText(file: string): string | undefined {
 }
 
 /**
- * What `git rev-parse --show-toplevel --verify HEAD^{commit}` answers, read from the files of a
- * plain repository: the nearest `.git` folder above `dir` (on the same file system, owned by
- * this user), its HEAD naming a branch whose commit is a loose or packed ref, or a detached
- * commit. undefined whenever git could answer otherwise: a variable that moves the repository
- * (LOCATING_GIT_VARS), a `.git` file
- * (worktrees, submodules), a config with a work tree, bare, includes or extensions (reftable,
- * SHA-256), a symbolic ref, Windows. Saves each command one git process (~3 ms).
+ * The top folder and `.git` folder of a plain repository around `dir`, found as git finds them:
+ * the nearest `.git` folder above `dir`, on the same file system, owned by this user, with a
+ * config that moves nothing. undefined whenever git could answer otherwise: a variable that moves
+ * the repository (LOCATING_GIT_VARS), a `.git` file (worktrees, submodules), a config with a work
+ * tree, bare, includes or extensions (reftable, SHA-256, partial clones), Windows.
  */
-export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } | undefined {
+function plainRepository(dir: string, env?: NodeJS.ProcessEnv): { root: string; gitDir: string } | undefined {
     if (process.platform === "win32") return undefined;
     for (const key of Object.keys(env ?? process.env)) if (LOCATING_GIT_VARS.test(key)) return undefined;
     let cur: string;
@@ -278,8 +315,8 @@ export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root
         }
         if (st !== undefined) {
             if (!st.isDirectory() || (process.getuid !== undefined && st.uid !== process.getuid())) return undefined;
-            const head = headFromFiles(path.join(cur, ".git"));
-            return head === false ? undefined : { root: cur, head };
+            const gitDir = path.join(cur, ".git");
+            return plainConfig(gitDir) ? { root: cur, gitDir } : undefined;
         }
         const parent = path.dirname(cur);
         if (parent === cur) return undefined;
@@ -293,12 +330,28 @@ export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root
     }
 }
 
+/** Whether the repository's config leaves it plain: `bare = false` is what git init writes; any other bare, a work tree, includes or extensions are not. */
+function plainConfig(gitDir: string): boolean {
+    const config = readText(path.join(gitDir, "config"));
+    if (config === undefined || /^\s*worktree\s*=|^\s*\[\s*(?:include|includeIf|extensions)\b/im.test(config)) return false;
+    return ![...config.matchAll(/^\s*bare\s*=\s*(\S*)\s*$/gim)].some((m) => !/^(?:false|no|off|0)$/i.test(m[1]));
+}
+
+/**
+ * What `git rev-parse --show-toplevel --verify HEAD^{commit}` answers, read from the files of a
+ * plain repository (plainRepository): its HEAD naming a branch whose commit is a loose or packed
+ * ref, or a detached commit. undefined where plainRepository leaves it to git, and for a symbolic
+ * ref. Saves each command one git process (~3 ms).
+ */
+export function repoStateFromFiles(dir: string, env?: NodeJS.ProcessEnv): { root: string; head: string | undefined } | undefined {
+    const repo = plainRepository(dir, env);
+    if (repo === undefined) return undefined;
+    const head = headFromFiles(repo.gitDir);
+    return head === false ? undefined : { root: repo.root, head };
+}
+
 /** HEAD's commit id, undefined for an unborn branch, false when only git can say. */
 function headFromFiles(gitDir: string): string | undefined | false {
-    const config = readText(path.join(gitDir, "config"));
-    // `bare = false` is what git init writes; any other bare, a work tree, includes or extensions: ask git
-    if (config === undefined || /^\s*worktree\s*=|^\s*\[\s*(?:include|includeIf|extensions)\b/im.test(config)) return false;
-    if ([...config.matchAll(/^\s*bare\s*=\s*(\S*)\s*$/gim)].some((m) => !/^(?:false|no|off|0)$/i.test(m[1]))) return false;
     const head = readText(path.join(gitDir, "HEAD"))?.trim();
     if (head === undefined) return false;
     if (OBJECT_ID.test(head)) return head;
@@ -312,6 +365,64 @@ function headFromFiles(gitDir: string): string | undefined | false {
         if (line.endsWith(` ${ref}`) && OBJECT_ID.test(line.slice(0, 40)) && line.length === 41 + ref.length) return line.slice(0, 40);
     }
     return undefined;
+}
+
+/** A tag name as `refs/tags/` holds it that git would list as it is: ASCII without a glob, a `..`, a dot-led or `.lock` part. */
+const PLAIN_TAG = /^(?!.*\.\.)(?!.*\/\/)(?!\/)(?!.*\/$)(?!.*\.$)[A-Za-z0-9._+\/-]+$/;
+
+/**
+ * What `git tag --list` prints, read from the files of a plain repository (plainRepository):
+ * the loose refs under `refs/tags/` and the packed ones, each name once, in git's order (byte
+ * order of the names). undefined, and git is asked, for anything but plain names and object
+ * ids: a symbolic or unreadable ref, a symlink, a name git would refuse or quote. A tag whose
+ * object is missing (a corrupt repository) is listed here where git warns and leaves it out.
+ */
+export function tagsFromFiles(dir: string, env?: NodeJS.ProcessEnv): string[] | undefined {
+    const repo = plainRepository(dir, env);
+    if (repo === undefined) return undefined;
+    const names = new Set<string>();
+    const packed = readText(path.join(repo.gitDir, "packed-refs"));
+    if (packed !== undefined) {
+        for (const line of packed.split("\n")) {
+            if (line === "" || line.startsWith("#") || line.startsWith("^")) continue;
+            const m = /^[0-9a-f]{40} refs\/tags\/(.+)$/.exec(line);
+            if (m === null) {
+                if (/^[0-9a-f]{40} refs\//.test(line)) continue; // another kind of ref
+                return undefined;
+            }
+            if (!plainTag(m[1])) return undefined;
+            names.add(m[1]);
+        }
+    }
+    const walk = (folder: string, prefix: string): boolean => {
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(folder, { withFileTypes: true });
+        } catch (e) {
+            return (e as NodeJS.ErrnoException).code === "ENOENT" && prefix === "";
+        }
+        for (const entry of entries) {
+            const name = `${prefix}${entry.name}`;
+            if (!plainTag(name)) return false;
+            if (entry.isDirectory()) {
+                if (!walk(path.join(folder, entry.name), `${name}/`)) return false;
+            } else if (entry.isFile()) {
+                const content = readText(path.join(folder, entry.name));
+                if (content === undefined || !/^[0-9a-f]{40}\n?$/.test(content)) return false;
+                names.add(name);
+            } else {
+                return false;
+            }
+        }
+        return true;
+    };
+    if (!walk(path.join(repo.gitDir, "refs", "tags"), "")) return undefined;
+    // ASCII names: JavaScript's order is git's byte order
+    return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function plainTag(name: string): boolean {
+    return PLAIN_TAG.test(name) && name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
 
 /** The full commit id a ref names, or undefined when it names nothing. */
@@ -352,8 +463,23 @@ const GLOB = /[*?[\\]/;
 export function listTags(dir: string, prefix: string, env?: NodeJS.ProcessEnv, merged?: string): string[] {
     const base = merged === undefined ? ["tag", "--list"] : ["tag", "--merged", merged, "--list"];
     const shared = remembered !== undefined && !GLOB.test(prefix);
+    // inside the scope, the listing of every tag is read from the files where it can be (remembered like git's)
+    if (remembered !== undefined && merged === undefined) {
+        const key = memoKey(dir, base, { env });
+        if (!remembered.has(key)) {
+            const read = tagsFromFiles(dir, env);
+            if (read !== undefined) remembered.set(key, { stdout: Buffer.from(read.map((t) => `${t}\n`).join("")) });
+        }
+    }
+    if (shared && merged !== undefined && !remembered!.has(memoKey(dir, base, { env })) && mergedTagsKnownEmpty(dir, merged, prefix)) return [];
     const out = git(dir, shared || prefix === "" ? base : [...base, "--", `${prefix}*`], { env });
     const tags = out.split("\n").filter((t) => t !== "");
+    if (shared && merged !== undefined && (merged === "HEAD" || FULL_ID.test(merged))) {
+        const key = path.resolve(dir);
+        let listings = mergedListings.get(key);
+        if (listings === undefined) mergedListings.set(key, (listings = new Map()));
+        listings.set(merged, tags);
+    }
     return shared ? tags.filter((t) => t.startsWith(prefix)) : tags;
 }
 
@@ -396,6 +522,31 @@ export function changedPaths(dir: string, paths: readonly string[] = [], env?: N
         .split("\0")
         .filter((r) => r.length > 3)
         .map((r) => r.slice(3));
+}
+
+/**
+ * What `isTracked` and `changedPaths` answer for one file (a path from `dir`), from one `git
+ * status` instead of two processes: tracked (in the index, committed or staged) and changed
+ * (uncommitted changes, staged or not). Untracked and ignored files are listed by this status
+ * (`??`, `!!`) and count as neither.
+ */
+export function fileState(dir: string, file: string, env?: NodeJS.ProcessEnv): { tracked: boolean; changed: boolean } {
+    const out = git(dir, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", file], { env });
+    const codes: string[] = [];
+    const fields = out.split("\0");
+    for (let i = 0; i < fields.length; i++) {
+        if (fields[i].length < 4) continue;
+        const xy = fields[i].slice(0, 2);
+        codes.push(xy);
+        // a rename or copy names its source in the next field
+        if (xy[0] === "R" || xy[0] === "C") i++;
+    }
+    const listed = codes.filter((c) => c !== "??" && c !== "!!");
+    const untracked = listed.length < codes.length;
+    // `D `: deleted from the index (git rm --cached keeps the file, untracked)
+    const inIndex = listed.some((c) => c !== "D ");
+    const tracked = inIndex || (codes.length === 0 && !untracked && fs.existsSync(path.resolve(dir, file)));
+    return { tracked, changed: listed.length > 0 };
 }
 
 /** Whether `file` is tracked in the index (committed or staged). */
@@ -463,6 +614,7 @@ export function fileHistory(dir: string, file: string, env?: NodeJS.ProcessEnv):
     const out = git(dir, [...FILE_LOG, "--", file], { env });
     const commits = parseFileLog(out).map(({ raw, ...commit }) => ({ ...commit, blob: raw.values().next().value }));
     rememberCommits(dir, commits.map((c) => c.sha));
+    rememberFirstParentLine(dir, commits.map((c) => c.sha));
     return commits.reverse();
 }
 
@@ -530,6 +682,7 @@ export function prefetchFileHistories(dir: string, files: readonly string[], env
     }
     const records = parseFileLog(out);
     rememberCommits(dir, records.map((r) => r.sha));
+    rememberFirstParentLine(dir, records.map((r) => r.sha));
     for (const [file, rel] of fromRoot) {
         const commits = records.filter((r) => r.raw.has(rel)).map(({ raw, ...commit }) => ({ ...commit, blob: raw.get(rel) }));
         prefetched.set(prefetchKey(dir, file, env), commits.reverse());

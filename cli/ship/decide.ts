@@ -10,7 +10,7 @@ import { prepareEdit } from "../stack/prepare-edit";
 import { tagMessage } from "../operations/tag";
 import { ServiceNotes } from "../changelog/entry";
 import { PreparedEntry, preparedEntry } from "../changelog/prepare-entry";
-import { changedPaths, git, isTracked, repoRoot, tagExists } from "../git";
+import { fileState, git, repoRoot, tagExists } from "../git";
 import { checkPathValue, checkStackFileWritable } from "../paths";
 import { findService, loadProjectStack } from "../project";
 import { serviceTargets } from "./targets";
@@ -140,10 +140,11 @@ export function decideRelease(ctx: CommandContext, input: ShipInput): ShipReleas
 
     repoRoot(dir, ctx.env);
     refuseLinkedHistory(file, shown);
-    if (!isTracked(dir, fileName, ctx.env)) {
+    const state = fileState(dir, fileName, ctx.env);
+    if (!state.tracked) {
         throw new UserError(`${shown}: not committed to git; commit it first (git add ${fileName} && git commit): ship commits each release and a rollback restores committed releases`, "ENOHISTORY");
     }
-    if (changedPaths(dir, [fileName], ctx.env).length > 0) {
+    if (state.changed) {
         throw new UserError(
             `${shown}: has uncommitted changes; commit them (git commit ${fileName}) or discard them (git restore ${fileName}) first: ship commits only the version change, and a rollback restores committed releases`,
             "EDIRTY",
@@ -260,13 +261,14 @@ function shipChangelog(
     if (at.off) return { notes: entry.notes, changelog: { kind: "none", why: `changelog: no entry written (--no-changelog)` } };
     const gitPath = path.relative(at.dir, entry.file).split(path.sep).join("/");
     if (fs.existsSync(entry.file)) {
-        if (!isTracked(at.dir, gitPath, ctx.env)) {
+        const state = fileState(at.dir, gitPath, ctx.env);
+        if (!state.tracked) {
             throw new UserError(
                 `${entry.shown}: not committed to git; commit it first (git add ${gitPath} && git commit), or pass --no-changelog: ship commits the release's changelog entry with the version change`,
                 "EDIRTY",
             );
         }
-        if (changedPaths(at.dir, [gitPath], ctx.env).length > 0) {
+        if (state.changed) {
             throw new UserError(
                 `${entry.shown}: has uncommitted changes; commit them (git commit ${gitPath}) or discard them (git restore ${gitPath}) first, or pass --no-changelog: ship commits the release's changelog entry with the version change, and undoes it byte for byte when the release is reverted`,
                 "EDIRTY",

@@ -143,12 +143,16 @@ export function computeNext(req: NextRequest): NextResult {
     }
     const paths = req.paths ?? [];
 
+    // `--from <release tag>` with the prefix given (the changelog of a tagged release): that tag
+    // is the base and, reachable from itself, settles the prefix; no other tag is needed.
+    const fromName = req.from?.replace(/^refs\/tags\//, "");
+    const fromRelease = req.tagPrefix !== undefined && fromName !== undefined && versionOfTag(fromName, req.tagPrefix) !== undefined && tagExists(root, fromName, env);
     // One `git tag --merged` (it costs ~40 ms on a large history): of --from when given, else of --to.
-    const tagsAtStart = mergedTags(root, req.from ?? to, env);
+    const tagsAtStart = fromRelease ? [fromName!] : mergedTags(root, req.from ?? to, tagsPrefix(req), env);
     const prefix = linePrefix(tagsAtStart, req, req.from ?? to);
     // `--from <release tag>` is the base itself, even when another release tag names the same commit.
-    const fromTag = req.from !== undefined ? versionOfTag(req.from.replace(/^refs\/tags\//, ""), prefix) : undefined;
-    const fromIsTag = fromTag !== undefined && tagExists(root, req.from!.replace(/^refs\/tags\//, ""), env);
+    const fromTag = fromName !== undefined ? versionOfTag(fromName, prefix) : undefined;
+    const fromIsTag = fromRelease || (fromTag !== undefined && tagExists(root, fromName!, env));
     const candidates = fromIsTag ? [] : tagsAtStart;
     // A stable release counts from the last stable tag, the prereleases' commits included (as
     // semantic-release promotes a beta line); --prerelease continues from the newest tag of any kind.
@@ -237,9 +241,22 @@ function isAncestor(dir: string, ancestor: string, ref: string, env?: NodeJS.Pro
     }
 }
 
-/** Tags reachable from `ref` (one git call; filtered by prefix in memory). */
-function mergedTags(dir: string, ref: string, env?: NodeJS.ProcessEnv): string[] {
-    return reachableTags(dir, ref, "", env);
+/** Tags starting with `prefix` reachable from `ref` (one git call, shared by every prefix; filtered in memory). */
+function mergedTags(dir: string, ref: string, prefix: string, env?: NodeJS.ProcessEnv): string[] {
+    return reachableTags(dir, ref, prefix, env);
+}
+
+/**
+ * What every tag computeNext reads from its listing starts with: the prefixes `linePrefix` may
+ * look at (the given one, with the other of "v" and "" for those two, or the defaults), the
+ * longest start they share.
+ */
+function tagsPrefix(req: NextRequest): string {
+    const p = req.tagPrefix;
+    const looked = p !== undefined ? (p === "v" || p === "" ? ["v", ""] : [p]) : (req.defaultPrefixes ?? ["v", ""]);
+    let common = looked[0];
+    for (const q of looked) while (!q.startsWith(common)) common = common.slice(0, -1);
+    return common;
 }
 
 /** `tag` minus `prefix`, when that is a SemVer version. */

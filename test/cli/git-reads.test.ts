@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { changedPaths, createAnnotatedTag, fileHistory, git, listTags, logCommits, prefetchFileHistories, reachableTags, readBlobs, rememberGitReads, repoRoot, repoState, repoStateFromFiles, resolveCommit, tagExists } from "../../cli/git";
+import { changedPaths, createAnnotatedTag, fileHistory, fileState, git, isTracked, listTags, tagsFromFiles, logCommits, prefetchFileHistories, reachableTags, readBlobs, rememberGitReads, repoRoot, repoState, repoStateFromFiles, resolveCommit, tagExists } from "../../cli/git";
 import { GitRepo } from "./git-fixture";
 
 /**
@@ -48,8 +48,8 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
             return first;
         });
         expect(inside).to.deep.equal(outside);
-        // top folder and HEAD from the repository's files, every reachable tag in one process, every tag in one
-        expect(calls()).to.deep.equal([`-C ${repo.dir} tag --merged HEAD --list`, `-C ${repo.dir} tag --list`]);
+        // top folder, HEAD and every tag from the repository's files, every reachable tag in one process
+        expect(calls()).to.deep.equal([`-C ${repo.dir} tag --merged HEAD --list`]);
     });
 
     it("forgets every answer once git changes the repository, so a commit or a tag made in the scope is seen", () => {
@@ -238,5 +238,147 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
         const inside = rememberGitReads(() => ({ root: repoRoot(sub, env), head: resolveCommit(sub, "HEAD", env) }));
         expect(inside).to.deep.equal(gitSays(sub));
         expect(calls()).to.deep.equal([]);
+    });
+    it("lists every tag from the files as git tag --list does: loose, packed, both, nested names, and leaves odd refs to git", () => {
+        const byGit = () => repo.git("tag", "--list").split("\n").filter((t) => t !== "");
+        const scoped = () => {
+            fs.rmSync(log, { force: true });
+            const tags = rememberGitReads(() => listTags(repo.dir, "", env));
+            return { tags, processes: calls().length };
+        };
+        // loose only (the two tags of beforeEach), then packed, then loose and packed, nested and annotated
+        expect(tagsFromFiles(repo.dir, env)).to.deep.equal(byGit());
+        repo.git("pack-refs", "--all");
+        repo.git("tag", "-a", "-m", "notes", "release/checkout-v1.1.0");
+        repo.git("tag", "Zeta");
+        repo.git("tag", "a+b_c-1.0");
+        repo.write("a.txt", "2\n");
+        repo.git("commit", "-q", "-am", "second");
+        repo.git("tag", "-f", "v1.0.0"); // moved: loose now, packed before
+        expect(fs.readFileSync(path.join(repo.dir, ".git", "packed-refs"), "utf8")).to.contain("refs/tags/v1.0.0");
+        expect(fs.existsSync(path.join(repo.dir, ".git", "refs", "tags", "v1.0.0"))).to.equal(true);
+        expect(scoped()).to.deep.equal({ tags: byGit(), processes: 0 });
+        expect(byGit()).to.include.members(["release/checkout-v1.1.0", "Zeta", "a+b_c-1.0", "v1.0.0"]);
+        // a repository without tags: an empty listing, no process
+        const bare = GitRepo.create();
+        try {
+            bare.write("f", "x\n");
+            bare.git("add", "f");
+            bare.git("commit", "-q", "-m", "one");
+            expect(tagsFromFiles(bare.dir, bare.env)).to.deep.equal([]);
+        } finally {
+            fs.rmSync(bare.root, { recursive: true, force: true });
+        }
+        // what the files cannot say as git would: git answers, the same listing
+        const odd: [string, () => void][] = [
+            ["a name git would quote", () => repo.git("tag", "caf\u00e9")],
+            ["a ref being written (a .lock file)", () => fs.writeFileSync(path.join(repo.dir, ".git", "refs", "tags", "v2.lock"), "x")],
+            ["a symbolic ref", () => fs.writeFileSync(path.join(repo.dir, ".git", "refs", "tags", "alias"), "ref: refs/tags/v1.0.0\n")],
+        ];
+        for (const [what, make] of odd) {
+            make();
+            expect(tagsFromFiles(repo.dir, env), what).to.equal(undefined);
+            const { tags, processes } = scoped();
+            expect(processes, what).to.equal(1);
+            expect(tags, what).to.deep.equal(byGit());
+        }
+    });
+
+    it("knows that no tag of a prefix is reachable from a commit of HEAD's first-parent line when none is from HEAD or a later commit of it", () => {
+        // main: first (v1.0.0, checkout-v1.0.0) - second - third; a side branch merged in carries side-v1
+        repo.write("a.txt", "2\n");
+        repo.git("commit", "-q", "-am", "second");
+        repo.git("checkout", "-q", "-b", "side");
+        repo.write("b.txt", "side\n");
+        repo.git("add", "b.txt");
+        repo.git("commit", "-q", "-m", "on the side");
+        repo.git("tag", "side-v1");
+        repo.git("checkout", "-q", "main");
+        repo.write("a.txt", "3\n");
+        repo.git("commit", "-q", "-am", "third");
+        repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side");
+        repo.write("a.txt", "4\n");
+        repo.git("commit", "-q", "-am", "fourth");
+        const line = repo.git("log", "--first-parent", "--format=%H", "HEAD", "--", "a.txt").split("\n").filter((l) => l !== "");
+        expect(line).to.have.length(4);
+        const byGit = (ref: string, prefix: string) => repo.git("tag", "--merged", ref, "--list").split("\n").filter((t) => t.startsWith(prefix) && t !== "");
+        for (const prefix of ["", "v", "checkout-v", "side-", "nothing-"]) {
+            const answers = rememberGitReads(() => {
+                fileHistory(repo.dir, "a.txt", env);
+                fs.rmSync(log, { force: true });
+                const head = reachableTags(repo.dir, "HEAD", prefix, env);
+                const older = line.map((sha) => reachableTags(repo.dir, sha, prefix, env));
+                return { head, older, processes: calls().length };
+            });
+            expect(answers.head, prefix).to.deep.equal(byGit("HEAD", prefix));
+            expect(answers.older, prefix).to.deep.equal(line.map((sha) => byGit(sha, prefix)));
+            // HEAD's listing is one process; an older commit needs one until a listing before it (HEAD's or a later commit's) has no tag of the prefix
+            let expected = 1;
+            let emptyAbove = byGit("HEAD", prefix).length === 0;
+            for (const sha of line) {
+                if (emptyAbove) break;
+                expected++;
+                emptyAbove = byGit(sha, prefix).length === 0;
+            }
+            expect(answers.processes, prefix).to.equal(expected);
+        }
+        // a later commit's empty listing answers for the earlier ones (side-v1 is reachable from the two newest only)
+        const fromLater = rememberGitReads(() => {
+            fileHistory(repo.dir, "a.txt", env);
+            fs.rmSync(log, { force: true });
+            const newer = reachableTags(repo.dir, line[2], "side-", env);
+            const oldest = reachableTags(repo.dir, line[3], "side-", env);
+            const newest = reachableTags(repo.dir, line[0], "side-", env);
+            return { newer, oldest, newest, processes: calls().length };
+        });
+        expect(fromLater).to.deep.equal({ newer: [], oldest: [], newest: ["side-v1"], processes: 2 });
+    });
+
+    it("tells tracked and changed from one git status, as ls-files and git status --untracked-files=no do, in every state of a file", () => {
+        fs.writeFileSync(path.join(repo.dir, ".gitignore"), "ignored*\n");
+        repo.write("clean.txt", "c\n");
+        repo.write("modified.txt", "m\n");
+        repo.write("staged.txt", "s\n");
+        repo.write("both.txt", "b\n");
+        repo.write("removed.txt", "r\n");
+        repo.write("uncached.txt", "u\n");
+        repo.write("moved-from.txt", "mv\n");
+        repo.write("ignored-but-tracked.txt", "t\n");
+        repo.git("add", ".gitignore", "clean.txt", "modified.txt", "staged.txt", "both.txt", "removed.txt", "uncached.txt", "moved-from.txt");
+        repo.git("add", "-f", "ignored-but-tracked.txt");
+        repo.git("commit", "-q", "-m", "files");
+        repo.write("modified.txt", "m2\n");
+        repo.write("staged.txt", "s2\n");
+        repo.git("add", "staged.txt");
+        repo.write("both.txt", "b2\n");
+        repo.git("add", "both.txt");
+        repo.write("both.txt", "b3\n");
+        fs.rmSync(path.join(repo.dir, "removed.txt"));
+        repo.git("rm", "-q", "--cached", "uncached.txt");
+        repo.git("mv", "moved-from.txt", "moved-to.txt");
+        repo.write("ignored-but-tracked.txt", "t2\n");
+        repo.write("untracked.txt", "n\n");
+        repo.write("ignored.txt", "i\n");
+        repo.write("added.txt", "a\n");
+        repo.git("add", "added.txt");
+        repo.write("added.txt", "a2\n");
+        fs.mkdirSync(path.join(repo.dir, "sub"));
+        repo.write("sub/deep.txt", "d\n");
+        repo.git("add", "sub/deep.txt");
+        repo.git("commit", "-q", "-m", "deep", "--", "sub/deep.txt");
+        repo.write("sub/deep.txt", "d2\n");
+        const files = ["clean.txt", "modified.txt", "staged.txt", "both.txt", "removed.txt", "uncached.txt", "moved-from.txt", "moved-to.txt", "ignored-but-tracked.txt", "untracked.txt", "ignored.txt", "added.txt", "sub/deep.txt", "missing.txt"];
+        const seen = new Set<string>();
+        for (const file of files) {
+            const expected = { tracked: isTracked(repo.dir, file, env), changed: changedPaths(repo.dir, [file], env).length > 0 };
+            seen.add(JSON.stringify(expected));
+            expect(fileState(repo.dir, file, env), file).to.deep.equal(expected);
+        }
+        // from a sub-folder, a path from there
+        expect(fileState(path.join(repo.dir, "sub"), "deep.txt", env)).to.deep.equal({ tracked: true, changed: true });
+        // every combination occurs, so the states tell apart what they must
+        expect([...seen].sort()).to.deep.equal(
+            [{ tracked: false, changed: false }, { tracked: false, changed: true }, { tracked: true, changed: false }, { tracked: true, changed: true }].map((e) => JSON.stringify(e)).sort(),
+        );
     });
 });
