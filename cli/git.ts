@@ -47,9 +47,9 @@ let remembered: Map<string, { readonly stdout: Buffer } | { readonly failure: un
  */
 const knownCommits = new Map<string, Set<string>>();
 
-function rememberCommits(dir: string, shas: Iterable<string>): void {
+function rememberCommits(dir: string, shas: Iterable<string>, env?: NodeJS.ProcessEnv): void {
     if (remembered === undefined) return;
-    const key = path.resolve(dir);
+    const key = repoKey(dir, env);
     let known = knownCommits.get(key);
     if (known === undefined) knownCommits.set(key, (known = new Set()));
     for (const sha of shas) known.add(sha);
@@ -69,17 +69,17 @@ const firstParentLine = new Map<string, Map<string, number>[]>();
 const mergedListings = new Map<string, Map<string, readonly string[]>>();
 
 /** A first-parent log of HEAD, newest first. Positions compare only within one log: a file's log leaves out the commits that do not touch it. */
-function rememberFirstParentLine(dir: string, newestFirst: readonly string[]): void {
+function rememberFirstParentLine(dir: string, newestFirst: readonly string[], env?: NodeJS.ProcessEnv): void {
     if (remembered === undefined || newestFirst.length === 0) return;
-    const key = path.resolve(dir);
+    const key = repoKey(dir, env);
     let logs = firstParentLine.get(key);
     if (logs === undefined) firstParentLine.set(key, (logs = []));
     logs.push(new Map(newestFirst.map((sha, i) => [sha, i])));
 }
 
 /** Whether no tag starting with `prefix` is reachable from `ref`, known from a listing of HEAD or of a descendant of `ref` on HEAD's first-parent line. */
-function mergedTagsKnownEmpty(dir: string, ref: string, prefix: string): boolean {
-    const key = path.resolve(dir);
+function mergedTagsKnownEmpty(dir: string, ref: string, prefix: string, env?: NodeJS.ProcessEnv): boolean {
+    const key = repoKey(dir, env);
     const listings = mergedListings.get(key);
     if (listings === undefined) return false;
     const logs = firstParentLine.get(key) ?? [];
@@ -157,7 +157,35 @@ function memoKey(dir: string, args: readonly string[], opts: GitOptions): string
         .sort()
         .map((k) => `${k}=${e[k]}`);
     const input = opts.input === undefined ? "" : Buffer.isBuffer(opts.input) ? opts.input.toString("latin1") : opts.input;
-    return JSON.stringify([path.resolve(dir), args, input, vars]);
+    return JSON.stringify([cwdFree(args) ? repoKey(dir, opts.env) : path.resolve(dir), args, input, vars]);
+}
+
+/**
+ * Queries whose answer is the same from any folder of the repository: refs, objects by id, and
+ * logs whose paths are named from the top (`:(top)`). Their answers are kept by the top folder.
+ */
+function cwdFree(args: readonly string[]): boolean {
+    switch (args[0]) {
+        case "tag":
+        case "remote":
+        case "merge-base":
+        case "for-each-ref":
+        case "cat-file":
+            return true;
+        case "rev-parse":
+            return args.includes("--verify") && !args.some((a) => a.startsWith("--show") || a.startsWith("--git") || a === "--absolute-git-dir");
+        case "log": {
+            const end = args.indexOf("--");
+            return end < 0 || args.slice(end + 1).every((a) => a.startsWith(":(top"));
+        }
+        default:
+            return false;
+    }
+}
+
+/** The folder answers are kept by: the repository's top folder once known (a question asked from a sub-folder is the same question), else the folder. */
+function repoKey(dir: string, env: NodeJS.ProcessEnv | undefined): string {
+    return roots.get(rootKey(dir, env)) ?? path.resolve(dir);
 }
 
 /** Runs git, or answers a query asked before inside `rememberGitReads`; throws exec's own error. */
@@ -429,7 +457,7 @@ function plainTag(name: string): boolean {
 export function resolveCommit(dir: string, ref: string, env?: NodeJS.ProcessEnv): string | undefined {
     try {
         if (ref === "HEAD" && remembered !== undefined) return repoState(dir, env).head;
-        if (FULL_ID.test(ref) && knownCommits.get(path.resolve(dir))?.has(ref)) return ref;
+        if (FULL_ID.test(ref) && knownCommits.get(repoKey(dir, env))?.has(ref)) return ref;
         return git(dir, ["rev-parse", "-q", "--verify", `${ref}^{commit}`], { env }).trim() || undefined;
     } catch {
         return undefined;
@@ -471,11 +499,11 @@ export function listTags(dir: string, prefix: string, env?: NodeJS.ProcessEnv, m
             if (read !== undefined) remembered.set(key, { stdout: Buffer.from(read.map((t) => `${t}\n`).join("")) });
         }
     }
-    if (shared && merged !== undefined && !remembered!.has(memoKey(dir, base, { env })) && mergedTagsKnownEmpty(dir, merged, prefix)) return [];
+    if (shared && merged !== undefined && !remembered!.has(memoKey(dir, base, { env })) && mergedTagsKnownEmpty(dir, merged, prefix, env)) return [];
     const out = git(dir, shared || prefix === "" ? base : [...base, "--", `${prefix}*`], { env });
     const tags = out.split("\n").filter((t) => t !== "");
     if (shared && merged !== undefined && (merged === "HEAD" || FULL_ID.test(merged))) {
-        const key = path.resolve(dir);
+        const key = repoKey(dir, env);
         let listings = mergedListings.get(key);
         if (listings === undefined) mergedListings.set(key, (listings = new Map()));
         listings.set(merged, tags);
@@ -508,7 +536,7 @@ export function logCommits(dir: string, revisions: readonly string[], env?: Node
             const [sha, parents, author, email, date, message] = record.split("\x1f");
             return { sha, parents: parents.split(" ").filter((p) => p !== ""), author, email, date, message: message.replace(/\n+$/, "") };
         });
-    rememberCommits(dir, commits.map((c) => c.sha));
+    rememberCommits(dir, commits.map((c) => c.sha), env);
     return commits;
 }
 
@@ -613,8 +641,8 @@ export function fileHistory(dir: string, file: string, env?: NodeJS.ProcessEnv):
     if (known !== undefined) return [...known];
     const out = git(dir, [...FILE_LOG, "--", file], { env });
     const commits = parseFileLog(out).map(({ raw, ...commit }) => ({ ...commit, blob: raw.values().next().value }));
-    rememberCommits(dir, commits.map((c) => c.sha));
-    rememberFirstParentLine(dir, commits.map((c) => c.sha));
+    rememberCommits(dir, commits.map((c) => c.sha), env);
+    rememberFirstParentLine(dir, commits.map((c) => c.sha), env);
     return commits.reverse();
 }
 
@@ -681,8 +709,8 @@ export function prefetchFileHistories(dir: string, files: readonly string[], env
         return;
     }
     const records = parseFileLog(out);
-    rememberCommits(dir, records.map((r) => r.sha));
-    rememberFirstParentLine(dir, records.map((r) => r.sha));
+    rememberCommits(dir, records.map((r) => r.sha), env);
+    rememberFirstParentLine(dir, records.map((r) => r.sha), env);
     for (const [file, rel] of fromRoot) {
         const commits = records.filter((r) => r.raw.has(rel)).map(({ raw, ...commit }) => ({ ...commit, blob: raw.get(rel) }));
         prefetched.set(prefetchKey(dir, file, env), commits.reverse());

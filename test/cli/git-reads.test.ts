@@ -381,4 +381,34 @@ describe("git queries remembered for one command (rememberGitReads)", () => {
             [{ tracked: false, changed: false }, { tracked: false, changed: true }, { tracked: true, changed: false }, { tracked: true, changed: true }].map((e) => JSON.stringify(e)).sort(),
         );
     });
+
+    it("answers a question about refs or objects asked from a sub-folder as the one asked from the top, and knows the commits a sub-folder's log printed", () => {
+        fs.mkdirSync(path.join(repo.dir, "deploy"));
+        repo.write("deploy/stack.yaml", "a: 1\n");
+        repo.git("add", "deploy/stack.yaml");
+        repo.git("commit", "-q", "-m", "stack");
+        const sub = path.join(repo.dir, "deploy");
+        const answers = rememberGitReads(() => {
+            repoState(sub, env);
+            const history = fileHistory(sub, "stack.yaml", env);
+            fs.rmSync(log, { force: true });
+            const top = { tags: reachableTags(repo.dir, "HEAD", "v", env), remotes: git(repo.dir, ["remote"], { env }) };
+            const below = { tags: reachableTags(sub, "HEAD", "v", env), remotes: git(sub, ["remote"], { env }) };
+            // resolving a commit the sub-folder's log printed, from the top: no process
+            const resolved = resolveCommit(repo.dir, history[0].sha, env);
+            return { top, below, resolved, sha: history[0].sha, processes: calls() };
+        });
+        expect(answers.below).to.deep.equal(answers.top);
+        expect(answers.top.tags).to.deep.equal(["v1.0.0"]);
+        expect(answers.resolved).to.equal(answers.sha);
+        expect(answers.processes).to.deep.equal([`-C ${repo.dir} tag --merged HEAD --list`, `-C ${repo.dir} remote`]);
+        // a path from the sub-folder is a question of its own
+        rememberGitReads(() => {
+            repoState(sub, env);
+            fs.rmSync(log, { force: true });
+            expect(fileHistory(sub, "stack.yaml", env)).to.have.length(1);
+            expect(fileHistory(repo.dir, "deploy/stack.yaml", env)).to.have.length(1);
+            expect(calls()).to.have.length(2);
+        });
+    });
 });
