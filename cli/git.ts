@@ -41,7 +41,7 @@ function gitEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
 let remembered: Map<string, { readonly stdout: Buffer } | { readonly failure: unknown }> | undefined;
 
 /**
- * Commit ids `git log` printed inside the scope, by the folder it ran in: `resolveCommit` of one
+ * Commit ids `git log` printed inside the scope, by repository (repoKey): `resolveCommit` of one
  * of them (the releases' commits, which the changelog and the version computation name) needs no
  * process to say the commit exists. Forgotten with every other answer.
  */
@@ -58,7 +58,7 @@ function rememberCommits(dir: string, shas: Iterable<string>, env?: NodeJS.Proce
 const FULL_ID = /^[0-9a-f]{40}$/;
 
 /**
- * Inside the scope, by folder: commits of HEAD's first-parent line as a first-parent `git log`
+ * Inside the scope, by repository (repoKey): commits of HEAD's first-parent line as a first-parent `git log`
  * of HEAD listed them (newest first: each is an ancestor of HEAD and of every one listed before
  * it), and the tag listings `git tag --merged <ref>` answered (HEAD or such a commit). A tag
  * reachable from a commit is reachable from its descendants, so when no tag of a prefix is
