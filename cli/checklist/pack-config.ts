@@ -25,8 +25,8 @@ export interface ChecklistConfig {
     settingsOf(rule: string): Settings;
 }
 
-export function loadChecklistConfig(file: string | undefined, cwd: string, rules: readonly RuleDeclaration[] | (() => readonly RuleDeclaration[])): ChecklistConfig {
-    if (file === undefined) return parseChecklistConfig({}, undefined, typeof rules === "function" ? rules() : rules);
+export function loadChecklistConfig(file: string | undefined, cwd: string, rules: readonly RuleDeclaration[]): ChecklistConfig {
+    if (file === undefined) return parseChecklistConfig({}, undefined, rules);
     const full = existingFile("config", file, cwd);
     let text: string;
     try {
@@ -40,7 +40,7 @@ export function loadChecklistConfig(file: string | undefined, cwd: string, rules
     } catch (e) {
         throw new UserError(`${file}: not valid JSON (${(e as Error).message}); the pack config is a JSON object keyed by rule name`, "ECONFIG");
     }
-    return parseChecklistConfig(value, file, typeof rules === "function" ? rules() : rules);
+    return parseChecklistConfig(value, file, rules);
 }
 
 /**
@@ -52,7 +52,7 @@ export function loadChecklistConfig(file: string | undefined, cwd: string, rules
 export function loadRepositoryChecksConfig(file: string | undefined, cwd: string): ChecklistConfig {
     const { REPOSITORY_CHECKS } = require("./repository-checks") as typeof import("./repository-checks");
     if (file === undefined) return parseChecklistConfig({}, undefined, REPOSITORY_CHECKS);
-    return loadChecklistConfig(file, cwd, () => (require("./run") as typeof import("./run")).DECLARATIONS);
+    return loadChecklistConfig(file, cwd, (require("./run") as typeof import("./run")).DECLARATIONS);
 }
 
 export function parseChecklistConfig(value: unknown, source: string | undefined, rules: readonly RuleDeclaration[]): ChecklistConfig {

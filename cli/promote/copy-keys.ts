@@ -73,7 +73,6 @@ function withPath(value: Record<string, unknown>, path: Path, leaf: unknown): Re
     return copy;
 }
 
-
 /**
  * Puts `lines` (a key and its value, indented from column 0) at `path` in the target's service:
  * in place of the key's lines when it is there, else after the pair `after` names (or at the

@@ -148,7 +148,7 @@ export function computeNext(req: NextRequest): NextResult {
     const fromName = req.from?.replace(/^refs\/tags\//, "");
     const fromRelease = req.tagPrefix !== undefined && fromName !== undefined && versionOfTag(fromName, req.tagPrefix) !== undefined && tagExists(root, fromName, env);
     // One `git tag --merged` (it costs ~40 ms on a large history): of --from when given, else of --to.
-    const tagsAtStart = fromRelease ? [fromName!] : mergedTags(root, req.from ?? to, tagsPrefix(req), env);
+    const tagsAtStart = fromRelease ? [fromName!] : reachableTags(root, req.from ?? to, tagsPrefix(req), env);
     const prefix = linePrefix(tagsAtStart, req, req.from ?? to);
     // `--from <release tag>` is the base itself, even when another release tag names the same commit.
     const fromTag = fromName !== undefined ? versionOfTag(fromName, prefix) : undefined;
@@ -239,11 +239,6 @@ function isAncestor(dir: string, ancestor: string, ref: string, env?: NodeJS.Pro
     } catch {
         return false;
     }
-}
-
-/** Tags starting with `prefix` reachable from `ref` (one git call, shared by every prefix; filtered in memory). */
-function mergedTags(dir: string, ref: string, prefix: string, env?: NodeJS.ProcessEnv): string[] {
-    return reachableTags(dir, ref, prefix, env);
 }
 
 /**
